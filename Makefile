@@ -1,0 +1,51 @@
+# One laptop, nothing but Python: `make run` serves a demo exercise; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-from-lock
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test test-fast lint format lock bench clean
+
+install: $(STAMP)
+
+$(STAMP): requirements-dev.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	@touch $(STAMP)
+
+# Embedded default: SQLite, in-memory channel layer, in-process game clock.
+run: install
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_scenarios
+	$(BIN)/python manage.py demo --host $(HOST) --port $(PORT)
+	$(BIN)/python -m uvicorn wargame.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+
+test: install
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -x
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-resolve the lock files (needs uv: `pip install uv`).
+lock:
+	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements-dev.lock
+
+bench: install
+	$(BIN)/python bench/fanout.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache db.sqlite3*

@@ -1,0 +1,134 @@
+// The one module that owns the exercise WebSocket: reconnect with backoff, resume with
+// `since`, de-duplication by seq, and commands retried with the same id after a reconnect.
+export class ExerciseSocket {
+  constructor(path, handlers) {
+    this.path = path;
+    this.handlers = handlers; // onWelcome(frame), onEvent(frame), onStatus(text), onError(frame)
+    this.lastSeq = 0; // highest event seq received: the resume point
+    this.pending = new Map(); // id -> {frame, resolve, reject}
+    this.attempt = 0;
+    this.counter = 0;
+    this.connect();
+  }
+
+  connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    const url = `${scheme}://${location.host}${this.path}?since=${this.lastSeq}`;
+    this.handlers.onStatus?.("connecting…");
+    const ws = new WebSocket(url);
+    this.ws = ws;
+    ws.onopen = () => { this.attempt = 0; };
+    ws.onmessage = (message) => this.receive(JSON.parse(message.data));
+    ws.onclose = () => {
+      if (this.ws !== ws) return;
+      this.handlers.onStatus?.("offline: reconnecting…");
+      const delay = Math.min(10000, 500 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
+      this.attempt += 1;
+      setTimeout(() => this.connect(), delay);
+    };
+  }
+
+  // For tests and the "reconnect" button: drop the socket as a network failure would.
+  drop() { this.ws.close(); }
+
+  receive(frame) {
+    if (frame.type === "welcome") {
+      this.handlers.onStatus?.("online");
+      this.handlers.onWelcome?.(frame);
+      for (const { frame: command } of this.pending.values()) this.ws.send(JSON.stringify(command));
+    } else if (frame.type === "ack") {
+      this.pending.get(frame.id)?.resolve(frame);
+      this.pending.delete(frame.id);
+    } else if (frame.type === "error") {
+      const waiting = this.pending.get(frame.id);
+      this.pending.delete(frame.id);
+      if (waiting) waiting.reject(frame); else this.handlers.onError?.(frame);
+    } else if (typeof frame.seq === "number") {
+      if (frame.seq <= this.lastSeq) return; // already shown
+      this.lastSeq = frame.seq;
+      this.handlers.onEvent?.(frame);
+    }
+  }
+
+  // Send a command; resolves with its ack, rejects with its error frame.
+  send(type, data) {
+    this.counter += 1;
+    const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}-${this.counter}`;
+    const frame = { id, type, data };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { frame, resolve, reject });
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+    });
+  }
+}
+
+// Game clock display: game time = offset + (now - started_at) * compression while running.
+export class GameClock {
+  constructor(element) { this.element = element; this.state = null; setInterval(() => this.render(), 1000); }
+  fromWelcome(clock) {
+    this.skew = Date.parse(clock.server_time) - Date.now();
+    this.start = Date.parse(clock.scenario_start);
+    this.state = { running: clock.running, offset: clock.offset, startedAt: clock.started_at && Date.parse(clock.started_at), compression: clock.compression };
+    this.render();
+  }
+  fromEvent(event) {
+    if (!this.state) return;
+    if (event.type === "clock.started" || event.type === "clock.resumed") {
+      Object.assign(this.state, { running: true, offset: event.game_time, startedAt: Date.parse(event.at) });
+    } else if (event.type === "clock.paused") {
+      Object.assign(this.state, { running: false, offset: event.game_time, startedAt: null });
+    }
+    this.render();
+  }
+  gameSeconds() {
+    const s = this.state;
+    if (!s.running) return s.offset;
+    return s.offset + Math.max(0, (Date.now() + this.skew - s.startedAt) / 1000) * s.compression;
+  }
+  render() {
+    if (!this.state) return;
+    const at = new Date(this.start + this.gameSeconds() * 1000);
+    const text = at.toISOString().slice(0, 16).replace("T", " ") + "Z";
+    this.element.textContent = `${text} · ${this.state.running ? "running" : "paused"} · ×${this.state.compression}`;
+    this.element.dataset.running = String(this.state.running);
+  }
+}
+
+// Render a feed item with text only (never innerHTML: player text is untrusted).
+export function feedItem(event, title, body, meta) {
+  const li = document.createElement("li");
+  li.className = `item ${event.type.replace(".", "-")}`;
+  li.dataset.seq = String(event.seq);
+  const head = document.createElement("div");
+  head.className = "meta";
+  head.textContent = `#${event.seq} · ${new Date(event.at).toLocaleTimeString()}${meta ? " · " + meta : ""}`;
+  const strong = document.createElement("strong");
+  strong.textContent = title;
+  li.append(head, strong);
+  if (body) {
+    const p = document.createElement("p");
+    p.textContent = body;
+    li.append(p);
+  }
+  return li;
+}
+
+export function describe(event) {
+  const d = event.data;
+  switch (event.type) {
+    case "inject.delivered": return [`${d.title}`, d.body, `${d.method} from ${d.from}`];
+    case "hotline.message": return [`${d.from_team} · ${d.from_name}`, d.text, `hotline ${d.hotline}`];
+    case "move.submitted": return [`Move (${d.category}) by ${d.team} · ${d.from_name}`, d.text, null];
+    case "clock.started": return ["Clock started", null, null];
+    case "clock.paused": return ["Clock paused", d.reason, null];
+    case "clock.resumed": return ["Clock resumed", null, null];
+    case "participant.joined": return [`${d.name} joined ${d.team}`, null, null];
+    case "exercise.created": return [`Exercise created: ${d.name}`, null, d.scenario];
+    default: return [event.type, JSON.stringify(d), null];
+  }
+}
+
+export function showPause(element, state) {
+  element.hidden = state.status !== "paused";
+  element.textContent = state.status === "paused" ? `Paused: ${state.reason}` : "";
+}

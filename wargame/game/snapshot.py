@@ -1,0 +1,101 @@
+"""What a participant may see on (re)connect: the visible state and the events they missed."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from wargame.game import rules
+from wargame.game.models import Event, Exercise, Participant, ScheduledInject
+
+REPLAY_CHUNK = 500
+
+
+def participant_view(participant: Participant) -> dict:
+    return {"role": participant.role, "team": participant.team_code, "name": participant.name}
+
+
+def visible_state(exercise: Exercise, participant: Participant) -> dict:
+    spec = exercise.scenario.spec
+    clock = rules.clock_from_json(exercise.state["clock"])
+    now = timezone.now()
+    team = participant.team_code
+    state = {
+        "exercise": {
+            "id": exercise.pk,
+            "name": exercise.name,
+            "scenario": exercise.scenario.slug,
+            "title": spec.title,
+        },
+        "status": exercise.state["status"],
+        "paused_reason": exercise.state["paused_reason"],
+        "clock": {
+            **exercise.state["clock"],
+            "game_seconds": clock.game_seconds(now),
+            "scenario_start": spec.start.isoformat(),
+            "server_time": now.isoformat(),
+        },
+        "situation": spec.situation,
+        "teams": [{"id": t.id, "name": t.name, "side": t.side} for t in spec.teams],
+        "hotlines": [
+            {"id": h.id, "name": h.name, "members": list(h.members)}
+            for h in spec.hotlines
+            if participant.is_control or team in h.members
+        ],
+        "briefing": spec.team(team).briefing if team else None,
+    }
+    if participant.is_control:
+        released = {s.inject_id: s for s in ScheduledInject.objects.filter(exercise=exercise)}
+        state["msel"] = [
+            {
+                "id": i.id,
+                "at": i.at,
+                "to": rules.ALL if i.to is None else list(i.to),
+                "title": i.title,
+                "method": i.method,
+                "from": i.sender,
+                "expected_action": i.expected_action,
+                "state": released[i.id].state if i.id in released else "scheduled",
+            }
+            for i in spec.msel
+        ]
+    return state
+
+
+def welcome_and_backlog(
+    exercise_id: int, participant: Participant, since: int | None
+) -> tuple[dict, list[dict]]:
+    """The welcome frame and, with `since`, every visible event after it up to the snapshot."""
+    with transaction.atomic():
+        exercise = Exercise.objects.select_related("scenario").get(pk=exercise_id)
+        welcome = {
+            "type": "welcome",
+            "last_seq": exercise.last_seq,
+            "you": participant_view(participant),
+            "state": visible_state(exercise, participant),
+        }
+        backlog = (
+            events_between(exercise_id, participant, since, exercise.last_seq)
+            if since is not None
+            else []
+        )
+    return welcome, backlog
+
+
+def events_between(exercise_id: int, participant: Participant, after: int, upto: int) -> list:
+    """Wire frames of the events after..upto (inclusive) that the participant may see."""
+    from wargame.game.log import event_to_wire
+
+    events = Event.objects.filter(exercise_id=exercise_id, seq__gt=after, seq__lte=upto).order_by(
+        "seq"
+    )
+    return [
+        to_client_frame(event_to_wire(e))
+        for e in events.iterator(chunk_size=REPLAY_CHUNK)
+        if rules.admits(e.audience, participant.role, participant.team_code)
+    ]
+
+
+def to_client_frame(wire_event: dict) -> dict:
+    """The frame as a client sees it: the audience stays on the server."""
+    return {k: v for k, v in wire_event.items() if k != "audience"}

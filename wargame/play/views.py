@@ -1,0 +1,54 @@
+"""Player pages: joining a team by its code, and the team room."""
+
+from django import forms
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from wargame.game.actions import do_join_team
+from wargame.game.models import Exercise, Team
+from wargame.live.identity import participant_for_session, remember_seat
+from wargame.play import ratelimit
+
+
+class JoinForm(forms.Form):
+    name = forms.CharField(max_length=80, strip=True, label="Your name")
+
+
+def home(request):
+    return render(request, "play/home.html")
+
+
+@require_http_methods(["GET", "POST"])
+def join(request, join_code: str):
+    if ratelimit.too_many_failures(request):
+        return render(request, "play/join_rate_limited.html", status=429)
+    team = Team.objects.select_related("exercise__scenario").filter(join_code=join_code).first()
+    if team is None:
+        ratelimit.record_failure(request)
+        return render(request, "play/join_unknown.html", status=404)
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        participant = do_join_team(team, form.cleaned_data["name"])
+        remember_seat(request.session, participant)
+        return redirect("team_room", exercise_id=team.exercise_id)
+    return render(request, "play/join.html", {"team": team, "form": form})
+
+
+def team_room(request, exercise_id: int):
+    exercise = get_object_or_404(Exercise.objects.select_related("scenario"), pk=exercise_id)
+    seat = participant_for_session(request.session, request.user, exercise.pk)
+    if seat is None:
+        raise Http404("You have not joined this exercise: use your team's join link.")
+    if seat.is_control:
+        return redirect("console", exercise_id=exercise.pk)
+    spec = exercise.scenario.spec
+    context = {
+        "exercise": exercise,
+        "seat": seat,
+        "team": spec.team(seat.team_code),
+        "spec": spec,
+        "hotlines": [h for h in spec.hotlines if seat.team_code in h.members],
+        "categories": ("diplomatic", "military", "economic", "information", "legal"),
+    }
+    return render(request, "play/room.html", context)

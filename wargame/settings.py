@@ -1,0 +1,176 @@
+"""Settings, read from the environment. Nothing set gives the embedded default for one laptop:
+SQLite, the in-memory channel layer, an in-process game clock and Celery tasks run in-process.
+Setting DATABASE_URL and REDIS_URL gives production: PostgreSQL, Redis pub/sub, Celery beat."""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from wargame.lib.envparse import (
+    EnvError,
+    check_redis_url,
+    env_bool,
+    env_int,
+    env_list,
+    parse_database_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+ENV = os.environ
+
+try:
+    DEBUG = env_bool(ENV, "DEBUG", default=False)
+    ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+    DATABASE_URL = ENV.get("DATABASE_URL", "").strip()
+    DATABASE = (
+        parse_database_url(DATABASE_URL)
+        if DATABASE_URL
+        else {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}
+    )
+    REDIS_URL = (
+        check_redis_url(ENV["REDIS_URL"].strip()) if ENV.get("REDIS_URL", "").strip() else ""
+    )
+    DB_POOL_MAX = env_int(ENV, "DB_POOL_MAX", 10, minimum=1)
+    # Separates several deployments (or parallel test workers) sharing one Redis.
+    REDIS_PREFIX = ENV.get("REDIS_PREFIX", "wargame").strip() or "wargame"
+    JOIN_FAILURES_PER_10_MIN = env_int(ENV, "JOIN_FAILURES_PER_10_MIN", 10, minimum=1)
+except EnvError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
+
+SECRET_KEY = ENV.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off: set SECRET_KEY to a long random string "
+            "(or DEBUG=1 on a development laptop)"
+        )
+    SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "wargame.scenarios",
+    "wargame.game",
+    "wargame.live",
+    "wargame.play",
+    "wargame.control",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "wargame.urls"
+ASGI_APPLICATION = "wargame.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if DATABASE["ENGINE"].endswith("sqlite3"):
+    # WAL + IMMEDIATE transactions: concurrent writers queue for the lock instead of failing
+    # with "database is locked", and seq allocation is serialised by the write lock.
+    DATABASE["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests run consumers in threads: a file database, not shared-cache memory, so they can.
+    DATABASE["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+else:
+    # Consumers reach the ORM through a thread pool: pool connections instead of opening one
+    # per call.
+    DATABASE.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX}
+DATABASES = {"default": DATABASE}
+
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+    GAME_CLOCK = "celery"
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    GAME_CLOCK = "inprocess"
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BEAT_SCHEDULE = {
+    "tick-running-exercises": {
+        "task": "wargame.game.tasks.tick_running_exercises",
+        "schedule": 1.0,
+        # A tick that waited longer than this is stale; the next one does its work.
+        "options": {"expires": 5},
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/control/"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+SCENARIO_DIR = BASE_DIR / "scenarios"
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SAMESITE = "Lax"
+if not DEBUG:
+    SECURE_CONTENT_TYPE_NOSNIFF = True
+    X_FRAME_OPTIONS = "DENY"
+    SESSION_COOKIE_SECURE = env_bool(ENV, "SECURE_COOKIES", default=False)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": ENV.get("LOG_LEVEL", "INFO")},
+}
