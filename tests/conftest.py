@@ -25,6 +25,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_configure(config):
+    """Parallel workers share one Redis: give each its own channel-layer and cache prefix.
+    Both are created lazily, so changing settings here (before any test) is enough."""
+    prefix = f"wargame-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    layer = settings.CHANNEL_LAYERS["default"]
+    if "CONFIG" in layer:
+        layer["CONFIG"]["prefix"] = prefix
+    settings.CACHES["default"]["KEY_PREFIX"] = prefix
+
+
 def require_service(name: str, url: str) -> None:
     """Skip locally when a service is down; under CI=true, fail instead: no silent skip."""
     parts = urlsplit(url)

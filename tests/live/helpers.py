@@ -1,0 +1,98 @@
+"""Connecting WebsocketCommunicators to the real ASGI application with real session cookies."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client
+
+from wargame.asgi import application
+from wargame.live.identity import remember_seat
+
+ORIGIN = "http://127.0.0.1:8000"
+
+
+def player_cookie(participant) -> str:
+    session = SessionStore()
+    remember_seat(session, participant)
+    session.save()
+    return session.session_key
+
+
+def user_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+class Socket:
+    """A connected client: send commands, read frames, and collect events by seq."""
+
+    def __init__(self, communicator: WebsocketCommunicator):
+        self.comm = communicator
+
+    async def send(self, frame_id, kind, data=None):
+        await self.comm.send_to(
+            text_data=json.dumps({"id": frame_id, "type": kind, "data": data or {}})
+        )
+
+    async def send_raw(self, text: str):
+        await self.comm.send_to(text_data=text)
+
+    async def recv(self, timeout=5.0) -> dict:
+        return json.loads(await self.comm.receive_from(timeout=timeout))
+
+    async def reply(self, frame_id, timeout=5.0) -> dict:
+        """The ack or error for `frame_id`, skipping event frames (which may come first)."""
+        while True:
+            frame = await self.recv(timeout)
+            if frame["type"] in ("ack", "error") and frame.get("id") == frame_id:
+                return frame
+
+    async def events(self, count: int, timeout=5.0) -> list[dict]:
+        frames = []
+        while len(frames) < count:
+            frame = await self.recv(timeout)
+            if "seq" in frame and frame["type"] not in ("ack", "welcome"):
+                frames.append(frame)
+        return frames
+
+    async def nothing_more(self, timeout=0.3) -> bool:
+        return await self.comm.receive_nothing(timeout=timeout)
+
+    async def close(self):
+        await self.comm.disconnect()
+
+
+async def connect(exercise_id, cookie, *, since=None, origin=ORIGIN):
+    path = f"/ws/exercises/{exercise_id}/" + (f"?since={since}" if since is not None else "")
+    headers = [(b"host", b"127.0.0.1:8000"), (b"origin", origin.encode())]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    connected, code = await communicator.connect(timeout=5)
+    return (Socket(communicator) if connected else None), code
+
+
+async def join(exercise_id, cookie, since=None) -> tuple[Socket, dict]:
+    socket, code = await connect(exercise_id, cookie, since=since)
+    assert socket is not None, f"refused with {code}"
+    welcome = await socket.recv()
+    assert welcome["type"] == "welcome"
+    return socket, welcome
+
+
+def cookie_for(participant_or_user):
+    from wargame.game.models import Participant
+
+    if isinstance(participant_or_user, Participant):
+        return database_sync_to_async(player_cookie)(participant_or_user)
+    return database_sync_to_async(user_cookie)(participant_or_user)
+
+
+async def settle():
+    await asyncio.sleep(0.05)

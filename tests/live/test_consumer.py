@@ -1,0 +1,220 @@
+"""The exercise WebSocket end to end over the real ASGI app: who may connect, what each
+participant receives, resume, idempotency and gap filling."""
+
+import pytest
+from channels.db import database_sync_to_async
+from django.utils import timezone
+
+from tests.live.helpers import connect, cookie_for, join
+from wargame.game import actions
+from wargame.game.models import Event, Exercise
+from wargame.live.broadcast import broadcast_event
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_welcome_tells_a_player_who_they_are_and_what_they_may_see(exercise, alice):
+    socket, welcome = await join(exercise.pk, await cookie_for(alice))
+    assert welcome["last_seq"] == 2
+    assert welcome["you"] == {"role": "player", "team": "USA", "name": "Alice"}
+    state = welcome["state"]
+    assert state["status"] == "setup"
+    assert state["briefing"] == "US private brief."
+    assert [h["id"] for h in state["hotlines"]] == ["acm"]  # not jpn-chn
+    assert "msel" not in state  # the script is never shown to players
+    assert state["clock"]["scenario_start"] == "2027-04-12T05:30:00+09:00"
+    await socket.close()
+
+
+async def test_facilitator_welcome_has_every_hotline_and_the_msel(exercise, fiona_user):
+    socket, welcome = await join(exercise.pk, await cookie_for(fiona_user))
+    assert welcome["you"] == {"role": "facilitator", "team": None, "name": "fiona"}
+    assert [h["id"] for h in welcome["state"]["hotlines"]] == ["acm", "jpn-chn"]
+    assert [(i["id"], i["state"]) for i in welcome["state"]["msel"]] == [
+        ("INJ-01", "scheduled"),
+        ("INJ-02", "scheduled"),
+        ("INJ-03", "scheduled"),
+    ]
+    assert welcome["state"]["msel"][0]["expected_action"] == "Japan informs the US."
+    await socket.close()
+
+
+async def test_connections_without_a_seat_are_refused(exercise, alice, oscar_user, scenario):
+    other = await database_sync_to_async(actions.do_create_exercise)(scenario, "Other")
+    alice_cookie = await cookie_for(alice)
+    assert (await connect(exercise.pk, None))[0] is None  # anonymous
+    assert (await connect(other.pk, alice_cookie))[0] is None  # seat in another exercise
+    assert (await connect(exercise.pk, await cookie_for(oscar_user)))[0] is None  # no seat
+    assert (await connect(999999, alice_cookie))[0] is None  # no such exercise
+    assert (await connect(exercise.pk, alice_cookie, since="x"))[0] is None  # bad since
+
+
+async def test_a_foreign_origin_is_refused(exercise, alice):
+    socket, _ = await connect(exercise.pk, await cookie_for(alice), origin="https://evil.example")
+    assert socket is None
+
+
+async def test_hotline_traffic_reaches_its_teams_and_control_only(
+    exercise, alice, bob, carol, fiona_user, oscar
+):
+    a, _ = await join(exercise.pk, await cookie_for(alice))
+    b, _ = await join(exercise.pk, await cookie_for(bob))
+    c, _ = await join(exercise.pk, await cookie_for(carol))
+    f, _ = await join(exercise.pk, await cookie_for(fiona_user))
+    o, _ = await join(exercise.pk, await cookie_for(oscar.user))
+
+    await a.send("m1", "hotline.send", {"hotline": "acm", "text": "Share the J2 report?"})
+    ack = await a.reply("m1")
+    assert ack == {"type": "ack", "id": "m1", "seq": 5}
+    for socket in (b, f, o):
+        [event] = await socket.events(1)
+        assert event["type"] == "hotline.message" and event["seq"] == 5
+        assert event["data"] == {
+            "hotline": "acm",
+            "text": "Share the J2 report?",
+            "from_team": "USA",
+            "from_name": "Alice",
+        }
+        assert set(event) == {
+            "type",
+            "seq",
+            "at",
+            "game_time",
+            "data",
+        }  # audience stays server-side
+    assert await c.nothing_more()
+
+    await b.send("m2", "hotline.send", {"hotline": "jpn-chn", "text": "Ni hao"})
+    await b.reply("m2")
+    assert (await c.events(1))[0]["data"]["text"] == "Ni hao"
+    assert [e["type"] for e in await a.events(1)] == ["hotline.message"]  # her own acm echo
+    assert await a.nothing_more()
+    for socket in (a, b, c, f, o):
+        await socket.close()
+
+
+async def test_injects_and_moves_respect_their_audience(exercise, alice, bob, carol, fiona_user):
+    a, _ = await join(exercise.pk, await cookie_for(alice))
+    b, _ = await join(exercise.pk, await cookie_for(bob))
+    c, _ = await join(exercise.pk, await cookie_for(carol))
+    f, _ = await join(exercise.pk, await cookie_for(fiona_user))
+
+    await f.send(
+        "i1",
+        "inject.send",
+        {
+            "to": ["JPN"],
+            "title": "JCG sitrep",
+            "body": "Four CCG vessels",
+            "method": "sitrep",
+            "from": "Japan Coast Guard",
+        },
+    )
+    assert (await f.reply("i1"))["type"] == "ack"
+    [inject] = await b.events(1)
+    assert inject["type"] == "inject.delivered"
+    assert inject["data"]["from"] == "Japan Coast Guard" and inject["data"]["to"] == ["JPN"]
+
+    await c.send("mv", "move.submit", {"text": "Escort the cutters", "category": "military"})
+    await c.reply("mv")
+    assert [e["type"] for e in await c.events(1)] == ["move.submitted"]
+    assert [e["type"] for e in await f.events(2)] == ["inject.delivered", "move.submitted"]
+    assert await a.nothing_more() and await b.nothing_more()
+    for socket in (a, b, c, f):
+        await socket.close()
+
+
+async def test_clock_events_reach_everyone(exercise, alice, fiona_user):
+    a, _ = await join(exercise.pk, await cookie_for(alice))
+    f, _ = await join(exercise.pk, await cookie_for(fiona_user))
+    await f.send("s", "clock.start")
+    await f.reply("s")
+    await f.send("p", "clock.pause", {"reason": "Lunch"})
+    await f.reply("p")
+    events = await a.events(2)
+    assert [(e["type"], e["data"]) for e in events] == [
+        ("clock.started", {}),
+        ("clock.paused", {"reason": "Lunch"}),
+    ]
+    await a.close()
+    await f.close()
+
+
+async def test_resume_with_since_replays_exactly_the_missed_visible_events(
+    exercise, alice, bob, fiona
+):
+    a, welcome = await join(exercise.pk, await cookie_for(alice), since=0)
+    history = await a.events(2)  # created, alice joined (bob's join is JPN-only)
+    assert [e["seq"] for e in history] == [1, 2]
+    await a.send("m1", "hotline.send", {"hotline": "acm", "text": "before the cut"})
+    await a.reply("m1")
+    seen = (await a.events(1))[0]["seq"]
+    await a.close()  # the network drops
+
+    await database_sync_to_async(actions.do_send_hotline_message)(bob, "acm", "while away 1")
+    await database_sync_to_async(actions.do_send_inject)(fiona, ["JPN"], "Japan only", "x")
+    await database_sync_to_async(actions.do_send_inject)(fiona, "all", "To all", "y")
+    await database_sync_to_async(actions.do_send_hotline_message)(bob, "jpn-chn", "not for USA")
+
+    a, welcome = await join(exercise.pk, await cookie_for(alice), since=seen)
+    missed = await a.events(2)
+    assert [(e["type"], e["data"].get("text") or e["data"].get("title")) for e in missed] == [
+        ("hotline.message", "while away 1"),
+        ("inject.delivered", "To all"),
+    ]
+    assert welcome["last_seq"] == missed[-1]["seq"] + 1
+    assert await a.nothing_more()
+    # ...then live events continue with no gap and no duplicate.
+    await database_sync_to_async(actions.do_send_hotline_message)(bob, "acm", "live again")
+    [live] = await a.events(1)
+    assert live["data"]["text"] == "live again" and live["seq"] == welcome["last_seq"] + 1
+    await a.close()
+
+
+async def test_the_same_command_id_is_acked_once_even_after_a_reconnect(exercise, alice):
+    a, _ = await join(exercise.pk, await cookie_for(alice))
+    frame = {"hotline": "acm", "text": "exactly once"}
+    await a.send("retry-me", "hotline.send", frame)
+    first = await a.reply("retry-me")
+    await a.send("retry-me", "hotline.send", frame)
+    assert await a.reply("retry-me") == first
+    await a.close()
+    a, _ = await join(exercise.pk, await cookie_for(alice))
+    await a.send("retry-me", "hotline.send", frame)
+    assert await a.reply("retry-me") == first
+    count = await database_sync_to_async(Event.objects.filter(type="hotline.message").count)()
+    assert count == 1
+    await a.close()
+
+
+async def test_a_lost_broadcast_is_filled_from_the_log_in_order(exercise, alice):
+    """Channel layers deliver at most once: if seq N's broadcast is lost or late and N+1
+    arrives, the consumer reads N from the log first."""
+    a, welcome = await join(exercise.pk, await cookie_for(alice))
+    last = welcome["last_seq"]
+
+    def write_two_events_broadcasting_only_the_second():
+        # Simulates the channel layer dropping the first broadcast (test setup, not an action).
+        now = timezone.now()
+        for seq, text in ((last + 1, "lost broadcast"), (last + 2, "delivered")):
+            event = Event.objects.create(
+                exercise=exercise,
+                seq=seq,
+                type="hotline.message",
+                at=now,
+                game_time=0,
+                audience=["USA", "JPN"],
+                data={"hotline": "acm", "text": text},
+            )
+        Exercise.objects.filter(pk=exercise.pk).update(last_seq=last + 2)
+        from wargame.game.log import event_to_wire
+
+        broadcast_event(exercise.pk, event_to_wire(event))
+
+    await database_sync_to_async(write_two_events_broadcasting_only_the_second)()
+    events = await a.events(2)
+    assert [(e["seq"], e["data"]["text"]) for e in events] == [
+        (last + 1, "lost broadcast"),
+        (last + 2, "delivered"),
+    ]
+    await a.close()

@@ -1,0 +1,252 @@
+"""Every refusal gets an error frame with a stable code; the socket stays usable and nothing
+is persisted."""
+
+import json
+
+import pytest
+from channels.db import database_sync_to_async
+
+from tests.live.helpers import cookie_for, join
+from wargame.game.models import Event, Exercise
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_length(exercise_id):
+    return database_sync_to_async(
+        lambda: (
+            Exercise.objects.get(pk=exercise_id).last_seq,
+            Event.objects.filter(exercise_id=exercise_id).count(),
+        )
+    )()
+
+
+PLAYER_REFUSALS = [
+    ("not json", '{"id": "a", "type": ', None, "bad_json", "frame: not valid JSON"),
+    (
+        "json but not an object",
+        "[1, 2]",
+        None,
+        "invalid",
+        "frame: must be a JSON object with id, type and data",
+    ),
+    (
+        "missing id",
+        '{"type": "hotline.send", "data": {}}',
+        None,
+        "invalid",
+        "id: must be text of 1 to 64 characters",
+    ),
+    (
+        "id too long",
+        json.dumps({"id": "x" * 65, "type": "clock.start"}),
+        None,
+        "invalid",
+        "id: must be text of 1 to 64 characters",
+    ),
+    (
+        "unknown command",
+        json.dumps({"id": "u", "type": "nuke.launch", "data": {}}),
+        "u",
+        "unknown_command",
+        "type: unknown command 'nuke.launch'",
+    ),
+    (
+        "data not an object",
+        json.dumps({"id": "d", "type": "hotline.send", "data": "hi"}),
+        "d",
+        "invalid",
+        "data: must be a JSON object",
+    ),
+    (
+        "missing field",
+        json.dumps({"id": "f", "type": "hotline.send", "data": {"hotline": "acm"}}),
+        "f",
+        "invalid",
+        "data.text: required field is missing",
+    ),
+    (
+        "wrong field type",
+        json.dumps({"id": "t", "type": "hotline.send", "data": {"hotline": "acm", "text": 5}}),
+        "t",
+        "invalid",
+        "data.text: must be text",
+    ),
+    (
+        "unknown field",
+        json.dumps(
+            {
+                "id": "k",
+                "type": "move.submit",
+                "data": {"text": "x", "category": "legal", "urgent": True},
+            }
+        ),
+        "k",
+        "invalid",
+        "data.urgent: unknown field (allowed: text, category)",
+    ),
+    (
+        "unknown hotline",
+        json.dumps({"id": "h", "type": "hotline.send", "data": {"hotline": "nope", "text": "x"}}),
+        "h",
+        "invalid",
+        "hotline: no hotline 'nope' in this exercise",
+    ),
+    (
+        "text over 4000 characters",
+        json.dumps(
+            {"id": "l", "type": "hotline.send", "data": {"hotline": "acm", "text": "x" * 4001}}
+        ),
+        "l",
+        "too_large",
+        "text: 4001 characters is over the limit of 4000",
+    ),
+    (
+        "frame over 64 KiB",
+        json.dumps(
+            {"id": "big", "type": "hotline.send", "data": {"hotline": "acm", "text": "x" * 70000}}
+        ),
+        None,
+        "too_large",
+        "frame: over the limit of 65536 bytes",
+    ),
+    (
+        "hotline the team is not on",
+        json.dumps(
+            {"id": "n", "type": "hotline.send", "data": {"hotline": "jpn-chn", "text": "x"}}
+        ),
+        "n",
+        "forbidden",
+        "hotline: your team is not on hotline 'jpn-chn'",
+    ),
+    (
+        "facilitator command",
+        json.dumps(
+            {"id": "i", "type": "inject.send", "data": {"to": "all", "title": "t", "body": "b"}}
+        ),
+        "i",
+        "forbidden",
+        "inject.send: not allowed for a player",
+    ),
+    (
+        "clock command",
+        json.dumps({"id": "c", "type": "clock.start"}),
+        "c",
+        "forbidden",
+        "clock.start: not allowed for a player",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "frame_id", "code", "message"),
+    [case[1:] for case in PLAYER_REFUSALS],
+    ids=[case[0] for case in PLAYER_REFUSALS],
+)
+async def test_player_refusals(exercise, alice, raw, frame_id, code, message):
+    socket, _ = await join(exercise.pk, await cookie_for(alice))
+    before = await log_length(exercise.pk)
+    await socket.send_raw(raw)
+    error = await socket.recv()
+    assert (error["type"], error["id"], error["code"]) == ("error", frame_id, code)
+    assert error["message"].startswith(message)
+    assert await log_length(exercise.pk) == before
+    # The connection is still usable.
+    await socket.send("ok", "hotline.send", {"hotline": "acm", "text": "still here"})
+    assert (await socket.reply("ok"))["type"] == "ack"
+    await socket.close()
+
+
+async def test_binary_frames_are_refused(exercise, alice):
+    socket, _ = await join(exercise.pk, await cookie_for(alice))
+    await socket.comm.send_to(bytes_data=b"\x00\x01")
+    error = await socket.recv()
+    assert (error["code"], error["message"]) == (
+        "bad_json",
+        "frame: send JSON text frames, not binary",
+    )
+    await socket.close()
+
+
+FACILITATOR_REFUSALS = [
+    (
+        "inject to unknown team",
+        "inject.send",
+        {"to": ["KOR"], "title": "t", "body": "b"},
+        "invalid",
+        "to: unknown team 'KOR' (teams are USA, JPN, CHN)",
+    ),
+    (
+        "inject to an empty list",
+        "inject.send",
+        {"to": [], "title": "t", "body": "b"},
+        "invalid",
+        'to: must be "all" or a non-empty list of team ids',
+    ),
+    (
+        "inject with a bad method",
+        "inject.send",
+        {"to": "all", "title": "t", "body": "b", "method": "fax"},
+        "invalid",
+        "method: must be one of news, intel, cable, phone, social, sitrep, got 'fax'",
+    ),
+    (
+        "inject with an empty title",
+        "inject.send",
+        {"to": "all", "title": " ", "body": "b"},
+        "invalid",
+        "title: must not be empty",
+    ),
+    (
+        "pause before start",
+        "clock.pause",
+        {"reason": "why"},
+        "conflict",
+        "clock.pause: the exercise is setup; clock.pause needs it to be running",
+    ),
+    (
+        "pause without a reason",
+        "clock.pause",
+        {},
+        "invalid",
+        "data.reason: required field is missing",
+    ),
+    (
+        "resume before start",
+        "clock.resume",
+        {},
+        "conflict",
+        "clock.resume: the exercise is setup; clock.resume needs it to be paused",
+    ),
+    (
+        "facilitators do not submit moves",
+        "move.submit",
+        {"text": "x", "category": "legal"},
+        "forbidden",
+        "move.submit: not allowed for a facilitator",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "code", "message"),
+    [case[1:] for case in FACILITATOR_REFUSALS],
+    ids=[case[0] for case in FACILITATOR_REFUSALS],
+)
+async def test_facilitator_refusals(exercise, fiona_user, kind, data, code, message):
+    socket, _ = await join(exercise.pk, await cookie_for(fiona_user))
+    before = await log_length(exercise.pk)
+    await socket.send("x1", kind, data)
+    error = await socket.reply("x1")
+    assert (error["type"], error["code"], error["message"]) == ("error", code, message)
+    assert await log_length(exercise.pk) == before
+    await socket.close()
+
+
+async def test_observers_may_read_but_not_act(exercise, oscar):
+    socket, welcome = await join(exercise.pk, await cookie_for(oscar.user))
+    assert welcome["you"]["role"] == "observer"
+    for kind, data in (("clock.start", {}), ("hotline.send", {"hotline": "acm", "text": "x"})):
+        await socket.send("o", kind, data)
+        assert (await socket.reply("o"))["code"] == "forbidden"
+    await socket.close()
