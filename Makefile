@@ -8,6 +8,9 @@ PORT ?= 8000
 
 .PHONY: install run test test-fast lint format lock bench clean
 
+# A laptop demo and the linters need no secret; production sets SECRET_KEY and leaves DEBUG off.
+run lint: export DEBUG ?= 1
+
 install: $(STAMP)
 
 $(STAMP): requirements-dev.lock
