@@ -24,7 +24,7 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_scenarios
 	$(BIN)/python manage.py demo --host $(HOST) --port $(PORT)
-	$(BIN)/python -m uvicorn wargame.asgi:application --host $(HOST) --port $(PORT) --ws websockets
+	$(BIN)/python -m uvicorn wargame.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

@@ -87,7 +87,7 @@ def uvicorn(port: int, env: dict):
             "--port",
             str(port),
             "--ws",
-            "websockets",
+            "websockets-sansio",
             "--log-level",
             "warning",
         ],

@@ -68,6 +68,9 @@ export class GameClock {
   fromWelcome(clock) {
     this.skew = Date.parse(clock.server_time) - Date.now();
     this.start = Date.parse(clock.scenario_start);
+    const zone = /([+-])(\d{2}):(\d{2})$/.exec(clock.scenario_start);
+    this.offsetMinutes = zone ? (zone[1] === "-" ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : 0;
+    this.offsetLabel = zone ? `UTC${zone[0]}` : "UTC";
     this.state = { running: clock.running, offset: clock.offset, startedAt: clock.started_at && Date.parse(clock.started_at), compression: clock.compression };
     this.render();
   }
@@ -87,8 +90,9 @@ export class GameClock {
   }
   render() {
     if (!this.state) return;
-    const at = new Date(this.start + this.gameSeconds() * 1000);
-    const text = at.toISOString().slice(0, 16).replace("T", " ") + "Z";
+    // Show game time in the scenario's own UTC offset (a Senkaku scenario runs on Japan time).
+    const at = new Date(this.start + this.gameSeconds() * 1000 + this.offsetMinutes * 60000);
+    const text = `${at.toISOString().slice(0, 16).replace("T", " ")} ${this.offsetLabel}`;
     this.element.textContent = `${text} · ${this.state.running ? "running" : "paused"} · ×${this.state.compression}`;
     this.element.dataset.running = String(this.state.running);
   }
