@@ -22,6 +22,8 @@ ENV = os.environ
 try:
     DEBUG = env_bool(ENV, "DEBUG", default=False)
     ALLOWED_HOSTS = env_list(ENV, "ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+    # Needed only when a proxy changes the scheme or host the browser sees (https://…).
+    CSRF_TRUSTED_ORIGINS = env_list(ENV, "CSRF_TRUSTED_ORIGINS", [])
     DATABASE_URL = ENV.get("DATABASE_URL", "").strip()
     DATABASE = (
         parse_database_url(DATABASE_URL)

@@ -75,6 +75,11 @@ async def connect(exercise_id, cookie, *, since=None, origin=ORIGIN):
         headers.append((b"cookie", f"sessionid={cookie}".encode()))
     communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, code = await communicator.connect(timeout=5)
+    if not connected:
+        # As a real server does after a refusal: tell the app the socket is gone, and surface
+        # any exception the consumer raised while cleaning up.
+        await communicator.send_input({"type": "websocket.disconnect", "code": code})
+        await communicator.wait(timeout=2)
     return (Socket(communicator) if connected else None), code
 
 

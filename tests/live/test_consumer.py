@@ -49,6 +49,11 @@ async def test_connections_without_a_seat_are_refused(exercise, alice, oscar_use
     assert (await connect(exercise.pk, alice_cookie, since="x"))[0] is None  # bad since
 
 
+async def test_a_seated_participant_with_a_bad_since_is_refused_cleanly(exercise, alice):
+    socket, code = await connect(exercise.pk, await cookie_for(alice), since="-3")
+    assert socket is None and code == 4403
+
+
 async def test_a_foreign_origin_is_refused(exercise, alice):
     socket, _ = await connect(exercise.pk, await cookie_for(alice), origin="https://evil.example")
     assert socket is None

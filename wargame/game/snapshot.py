@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from wargame.game import rules
+from wargame.game.log import event_to_wire
 from wargame.game.models import Event, Exercise, Participant, ScheduledInject
 
 REPLAY_CHUNK = 500
@@ -84,8 +85,6 @@ def welcome_and_backlog(
 
 def events_between(exercise_id: int, participant: Participant, after: int, upto: int) -> list:
     """Wire frames of the events after..upto (inclusive) that the participant may see."""
-    from wargame.game.log import event_to_wire
-
     events = Event.objects.filter(exercise_id=exercise_id, seq__gt=after, seq__lte=upto).order_by(
         "seq"
     )

@@ -24,6 +24,7 @@ REFUSED = 4403  # close code for a connection without a seat in this exercise
 
 class ExerciseConsumer(AsyncWebsocketConsumer):
     participant = None
+    group = None  # set only once the participant has been admitted to the exercise group
     cursor = 0  # the last exercise seq this connection has handled (delivered or filtered)
 
     async def connect(self):
@@ -49,7 +50,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             await self._send(frame)
 
     async def disconnect(self, code):
-        if self.participant is not None:
+        if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None):
