@@ -110,18 +110,7 @@ def do_send_hotline_message(
         "from_team": participant.team_code,
         "from_name": participant.name,
     }
-    return _append_once(
-        participant,
-        client_id,
-        lambda: append_event(
-            participant.exercise_id,
-            "hotline.message",
-            data,
-            list(line.members),
-            actor=participant,
-            client_id=client_id,
-        ),
-    )
+    return _append_once(participant, client_id, "hotline.message", data, list(line.members))
 
 
 def do_submit_move(
@@ -137,18 +126,7 @@ def do_submit_move(
         "team": participant.team_code,
         "from_name": participant.name,
     }
-    return _append_once(
-        participant,
-        client_id,
-        lambda: append_event(
-            participant.exercise_id,
-            "move.submitted",
-            data,
-            [participant.team_code],
-            actor=participant,
-            client_id=client_id,
-        ),
-    )
+    return _append_once(participant, client_id, "move.submitted", data, [participant.team_code])
 
 
 # Facilitator commands --------------------------------------------------------------------------
@@ -176,18 +154,7 @@ def do_send_inject(
         "method": method,
         "from": _text(sender, "from", MAX_TITLE) if sender else "White cell",
     }
-    return _append_once(
-        participant,
-        client_id,
-        lambda: append_event(
-            participant.exercise_id,
-            "inject.delivered",
-            data,
-            audience,
-            actor=participant,
-            client_id=client_id,
-        ),
-    )
+    return _append_once(participant, client_id, "inject.delivered", data, audience)
 
 
 def do_start_clock(participant: Participant, client_id: str | None = None) -> Event:
@@ -213,19 +180,7 @@ def _clock_event(participant, command, event_type, allowed_from, data, client_id
                 f"{command} needs it to be {' or '.join(allowed_from)}"
             )
 
-    return _append_once(
-        participant,
-        client_id,
-        lambda: append_event(
-            participant.exercise_id,
-            event_type,
-            data,
-            rules.ALL,
-            actor=participant,
-            client_id=client_id,
-            check=check,
-        ),
-    )
+    return _append_once(participant, client_id, event_type, data, rules.ALL, check=check)
 
 
 # The game clock's tick -------------------------------------------------------------------------
@@ -315,16 +270,31 @@ def tick_running_exercises(now=None) -> int:
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def _append_once(participant: Participant, client_id: str | None, append: Callable[[], Event]):
-    """Run `append` in a transaction unless this participant already used `client_id`; a
-    repeated id returns the original event (safe retry after a dropped connection)."""
+def _append_once(
+    participant: Participant,
+    client_id: str | None,
+    type: str,
+    data: dict,
+    audience,
+    check: Callable[[dict], None] | None = None,
+) -> Event:
+    """Append an event the participant caused, unless they already used `client_id`: a repeated
+    id returns the original event (safe retry after a dropped connection)."""
     if client_id:
         existing = _event_for_client_id(participant, client_id)
         if existing is not None:
             return existing
     try:
         with transaction.atomic():
-            return append()
+            return append_event(
+                participant.exercise_id,
+                type,
+                data,
+                audience,
+                actor=participant,
+                client_id=client_id,
+                check=check,
+            )
     except IntegrityError:
         # The same id raced in from another connection: the first insert won.
         existing = _event_for_client_id(participant, client_id) if client_id else None
