@@ -80,3 +80,21 @@ def test_bad_values_raise_improperly_configured(env, message):
     result = settings_with(**env)
     assert result.returncode != 0
     assert f"django.core.exceptions.ImproperlyConfigured: {message}" in result.stderr
+
+
+def test_redis_prefix_separates_deployments_sharing_one_redis():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.CHANNEL_LAYERS['default']['CONFIG']['prefix'], s.CACHES['default']['KEY_PREFIX'])"
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "REDIS_PREFIX"},
+        "DJANGO_SETTINGS_MODULE": "wargame.settings",
+        "SECRET_KEY": "k" * 50,
+        "REDIS_URL": "redis://redis:6379/0",
+        "REDIS_PREFIX": "seminar-b",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.stdout.split() == ["seminar-b", "seminar-b"], result.stderr
