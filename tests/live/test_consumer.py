@@ -139,7 +139,10 @@ async def test_clock_events_reach_everyone(exercise, alice, fiona_user):
     events = await a.events(2)
     assert [(e["type"], e["data"]) for e in events] == [
         ("clock.started", {}),
-        ("clock.paused", {"reason": "Lunch"}),
+        (
+            "clock.paused",
+            {"reason": "Lunch", "max_minutes": None, "resume_at": None, "hotlines_frozen": False},
+        ),
     ]
     await a.close()
     await f.close()
