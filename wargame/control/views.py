@@ -16,7 +16,6 @@ from wargame.scenarios.models import Scenario
 from wargame.scenarios.snapshots import bundled_files, snapshot_file
 from wargame.scenarios.spec import METHODS
 
-
 # Staff users are facilitators; send everyone else to our login page, not the admin's.
 facilitator_required = staff_member_required(login_url="login")
 
