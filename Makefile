@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast lint format lock bench clean
+.PHONY: install chromium run test test-fast lint format lock bench clean
 
 # A laptop demo and the linters need no secret; production sets SECRET_KEY and leaves DEBUG off.
 run lint: export DEBUG ?= 1
@@ -18,6 +18,12 @@ $(STAMP): requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
 	@touch $(STAMP)
+
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian's chromium package (needs root)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 # Embedded default: SQLite, in-memory channel layer, in-process game clock.
 run: install

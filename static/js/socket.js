@@ -14,14 +14,14 @@ export class ExerciseSocket {
   connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     const url = `${scheme}://${location.host}${this.path}?since=${this.lastSeq}`;
-    this.handlers.onStatus?.("connecting…");
+    this.handlers.onStatus?.("connecting…", "connecting");
     const ws = new WebSocket(url);
     this.ws = ws;
     ws.onopen = () => { this.attempt = 0; };
     ws.onmessage = (message) => this.receive(JSON.parse(message.data));
     ws.onclose = () => {
       if (this.ws !== ws) return;
-      this.handlers.onStatus?.("offline: reconnecting…");
+      this.handlers.onStatus?.("offline: reconnecting…", "offline");
       const delay = Math.min(10000, 500 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
       this.attempt += 1;
       setTimeout(() => this.connect(), delay);
@@ -33,7 +33,7 @@ export class ExerciseSocket {
 
   receive(frame) {
     if (frame.type === "welcome") {
-      this.handlers.onStatus?.("online");
+      this.handlers.onStatus?.("online", "online");
       this.handlers.onWelcome?.(frame);
       for (const { frame: command } of this.pending.values()) this.ws.send(JSON.stringify(command));
     } else if (frame.type === "ack") {
@@ -43,6 +43,8 @@ export class ExerciseSocket {
       const waiting = this.pending.get(frame.id);
       this.pending.delete(frame.id);
       if (waiting) waiting.reject(frame); else this.handlers.onError?.(frame);
+    } else if (frame.type === "presence") {
+      this.handlers.onFrame?.(frame);
     } else if (typeof frame.seq === "number") {
       if (frame.seq <= this.lastSeq) return; // already shown
       this.lastSeq = frame.seq;
@@ -65,7 +67,8 @@ export class ExerciseSocket {
 // Game clock display: game time = offset + (now - started_at) * compression while running.
 export class GameClock {
   constructor(element) { this.element = element; this.state = null; setInterval(() => this.render(), 1000); }
-  fromWelcome(clock) {
+  fromWelcome(clock, status) {
+    this.notStarted = status === "setup";
     this.skew = Date.parse(clock.server_time) - Date.now();
     this.start = Date.parse(clock.scenario_start);
     const zone = /([+-])(\d{2}):(\d{2})$/.exec(clock.scenario_start);
@@ -76,10 +79,13 @@ export class GameClock {
   }
   fromEvent(event) {
     if (!this.state) return;
+    if (event.type === "clock.started") this.notStarted = false;
     if (event.type === "clock.started" || event.type === "clock.resumed") {
       Object.assign(this.state, { running: true, offset: event.game_time, startedAt: Date.parse(event.at) });
     } else if (event.type === "clock.paused") {
       Object.assign(this.state, { running: false, offset: event.game_time, startedAt: null });
+    } else if (event.type === "clock.compression_changed") {
+      Object.assign(this.state, { offset: event.game_time, startedAt: Date.parse(event.at), compression: event.data.compression });
     }
     this.render();
   }
@@ -88,51 +94,16 @@ export class GameClock {
     if (!s.running) return s.offset;
     return s.offset + Math.max(0, (Date.now() + this.skew - s.startedAt) / 1000) * s.compression;
   }
+  // Game time in the scenario's own UTC offset (a Senkaku scenario runs on Japan time).
+  format(gameSeconds) {
+    if (this.start === undefined) return "";
+    const at = new Date(this.start + gameSeconds * 1000 + this.offsetMinutes * 60000);
+    return `${at.toISOString().slice(0, 16).replace("T", " ")} ${this.offsetLabel}`;
+  }
   render() {
     if (!this.state) return;
-    // Show game time in the scenario's own UTC offset (a Senkaku scenario runs on Japan time).
-    const at = new Date(this.start + this.gameSeconds() * 1000 + this.offsetMinutes * 60000);
-    const text = `${at.toISOString().slice(0, 16).replace("T", " ")} ${this.offsetLabel}`;
-    this.element.textContent = `${text} · ${this.state.running ? "running" : "paused"} · ×${this.state.compression}`;
+    this.element.textContent = `${this.format(this.gameSeconds())} · ${this.notStarted ? "not started" : this.state.running ? "running" : "paused"} · ×${this.state.compression}`;
     this.element.dataset.running = String(this.state.running);
   }
 }
 
-// Render a feed item with text only (never innerHTML: player text is untrusted).
-export function feedItem(event, title, body, meta) {
-  const li = document.createElement("li");
-  li.className = `item ${event.type.replace(".", "-")}`;
-  li.dataset.seq = String(event.seq);
-  const head = document.createElement("div");
-  head.className = "meta";
-  head.textContent = `#${event.seq} · ${new Date(event.at).toLocaleTimeString()}${meta ? " · " + meta : ""}`;
-  const strong = document.createElement("strong");
-  strong.textContent = title;
-  li.append(head, strong);
-  if (body) {
-    const p = document.createElement("p");
-    p.textContent = body;
-    li.append(p);
-  }
-  return li;
-}
-
-export function describe(event) {
-  const d = event.data;
-  switch (event.type) {
-    case "inject.delivered": return [`${d.title}`, d.body, `${d.method} from ${d.from}`];
-    case "hotline.message": return [`${d.from_team} · ${d.from_name}`, d.text, `hotline ${d.hotline}`];
-    case "move.submitted": return [`Move (${d.category}) by ${d.team} · ${d.from_name}`, d.text, null];
-    case "clock.started": return ["Clock started", null, null];
-    case "clock.paused": return ["Clock paused", d.reason, null];
-    case "clock.resumed": return ["Clock resumed", null, null];
-    case "participant.joined": return [`${d.name} joined ${d.team}`, null, null];
-    case "exercise.created": return [`Exercise created: ${d.name}`, null, d.scenario];
-    default: return [event.type, JSON.stringify(d), null];
-  }
-}
-
-export function showPause(element, state) {
-  element.hidden = state.status !== "paused";
-  element.textContent = state.status === "paused" ? `Paused: ${state.reason}` : "";
-}

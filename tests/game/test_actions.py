@@ -115,7 +115,7 @@ def test_clock_lifecycle_updates_the_cached_state(exercise, fiona):
     actions.do_pause_clock(fiona, "Lunch", "p1")
     exercise.refresh_from_db()
     assert exercise.status == "paused"
-    assert exercise.state["paused_reason"] == "Lunch"
+    assert exercise.state["pause"]["reason"] == "Lunch"
     assert exercise.state["clock"]["running"] is False
     actions.do_resume_clock(fiona, "r1")
     exercise.refresh_from_db()

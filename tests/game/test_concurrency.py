@@ -56,8 +56,12 @@ def test_concurrent_ticks_fire_each_due_inject_exactly_once(exercise, fiona):
     delivered = Event.objects.filter(exercise=exercise, type="inject.delivered")
     assert sorted(e.data["msel_id"] for e in delivered) == ["INJ-01", "INJ-02", "INJ-03"]
     assert set(ScheduledInject.objects.values_list("state", flat=True)) == {"released"}
-    released = dict(ScheduledInject.objects.values_list("inject_id", "released_seq"))
-    assert released == {e.data["msel_id"]: e.seq for e in delivered}
+    exercise.refresh_from_db()
+    assert exercise.state["msel"] == {
+        "INJ-01": "released",
+        "INJ-02": "released",
+        "INJ-03": "released",
+    }
 
 
 def test_pause_stops_firing_and_resume_continues_from_the_paused_game_time(exercise, fiona):
@@ -84,3 +88,28 @@ def test_tick_ignores_exercises_that_are_not_running(exercise, fiona):
     actions.do_start_clock(fiona)
     assert actions.tick_running_exercises(now=timezone.now() + timedelta(days=1)) == 3
     assert actions.tick_running_exercises(now=timezone.now() + timedelta(days=1)) == 0
+
+
+def test_hold_racing_the_clock_has_exactly_one_winner(exercise, fiona):
+    """A facilitator holds an inject just as the clock fires it: either it is released once
+    (and the hold is refused) or it is held (and nothing is delivered), never both."""
+    from wargame.game.errors import CommandRefused
+
+    actions.do_start_clock(fiona)
+    due = timezone.now() + timedelta(seconds=11)
+
+    def race(i):
+        if i % 2:
+            return ("tick", len(actions.fire_due_injects(exercise.pk, now=due)))
+        seat = Participant.objects.select_related("exercise__scenario").get(pk=fiona.pk)
+        try:
+            actions.do_hold_inject(seat, "INJ-01", f"hold-{i}")
+            return ("hold", 1)
+        except CommandRefused:
+            return ("hold", 0)
+
+    results = run_in_threads(6, race)
+    state = ScheduledInject.objects.get(inject_id="INJ-01").state
+    delivered = Event.objects.filter(type="inject.delivered", data__msel_id="INJ-01").count()
+    held = Event.objects.filter(type="msel.held").count()
+    assert (state, delivered, held) in {("released", 1, 0), ("held", 0, 1)}, results

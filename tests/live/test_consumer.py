@@ -139,7 +139,10 @@ async def test_clock_events_reach_everyone(exercise, alice, fiona_user):
     events = await a.events(2)
     assert [(e["type"], e["data"]) for e in events] == [
         ("clock.started", {}),
-        ("clock.paused", {"reason": "Lunch"}),
+        (
+            "clock.paused",
+            {"reason": "Lunch", "max_minutes": None, "resume_at": None, "hotlines_frozen": False},
+        ),
     ]
     await a.close()
     await f.close()
@@ -223,3 +226,42 @@ async def test_a_lost_broadcast_is_filled_from_the_log_in_order(exercise, alice)
         (last + 2, "delivered"),
     ]
     await a.close()
+
+
+async def test_control_sees_who_is_online_per_team(exercise, alice, bob, fiona_user):
+    f, welcome = await join(exercise.pk, await cookie_for(fiona_user))
+    assert welcome["state"]["online"] == []
+    frame = await f.recv()
+    assert frame["type"] == "presence"
+    assert [(p["name"], p["team"]) for p in frame["online"]] == [("fiona", None)]
+    a, welcome_a = await join(exercise.pk, await cookie_for(alice))
+    assert "online" not in welcome_a["state"]  # players do not get presence
+    frame = await f.recv()
+    assert sorted((p["name"], p["team"]) for p in frame["online"]) == [
+        ("Alice", "USA"),
+        ("fiona", None),
+    ]
+    await a.close()
+    frame = await f.recv()
+    assert [(p["name"], p["team"]) for p in frame["online"]] == [("fiona", None)]
+    await f.close()
+
+
+async def test_console_commands_over_the_socket(exercise, alice, bob, fiona_user):
+    a, _ = await join(exercise.pk, await cookie_for(alice))
+    f, _ = await join(exercise.pk, await cookie_for(fiona_user))
+    await f.send("cut", "hotline.cut", {"hotline": "acm"})
+    assert (await f.reply("cut"))["type"] == "ack"
+    [cut] = await a.events(1)
+    assert (cut["type"], cut["data"]) == ("hotline.cut", {"hotline": "acm"})
+    await a.send("m", "hotline.send", {"hotline": "acm", "text": "anyone?"})
+    error = await a.reply("m")
+    assert (error["code"], error["message"]) == ("conflict", "hotline: hotline 'acm' is down")
+    await f.send("n", "note.add", {"text": "USA tried the cut line", "tag": "observation"})
+    assert (await f.reply("n"))["type"] == "ack"
+    await f.send("bad", "clock.set_compression", {"compression": True})
+    error = await f.reply("bad")
+    assert (error["code"], error["message"]) == ("invalid", "data.compression: must be a number")
+    assert await a.nothing_more()  # the note is control-only
+    await a.close()
+    await f.close()

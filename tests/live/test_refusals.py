@@ -83,7 +83,7 @@ PLAYER_REFUSALS = [
         ),
         "k",
         "invalid",
-        "data.urgent: unknown field (allowed: text, category)",
+        "data.urgent: unknown field (allowed: text, category, target)",
     ),
     (
         "unknown hotline",
@@ -188,7 +188,7 @@ FACILITATOR_REFUSALS = [
         "inject.send",
         {"to": "all", "title": "t", "body": "b", "method": "fax"},
         "invalid",
-        "method: must be one of news, intel, cable, phone, social, sitrep, got 'fax'",
+        "method: must be one of news, intel, cable, phone, social, sitrep, announcement, got 'fax'",
     ),
     (
         "inject with an empty title",

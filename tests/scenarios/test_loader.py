@@ -33,6 +33,10 @@ def test_the_fixture_parses_into_typed_models():
     assert spec.msel[0].sender == "Japan Coast Guard"
     assert spec.start.utcoffset().total_seconds() == 9 * 3600
     assert spec.time_compression == 60
+    assert [(m.id, m.title, m.summary) for m in spec.moves] == [
+        ("M1", "Move 1: the first hours", "Coast guard standoff."),
+        ("M2", "Move 2: escalation", ""),
+    ]
 
 
 BAD_FILES = [
@@ -48,8 +52,8 @@ BAD_FILES = [
         "unknown top-level key",
         MINI + "breifing: oops\n",
         [
-            "scenarios/x.yaml:56:1: breifing: unknown key (expected one of: format, id, title, "
-            "summary, start, time_compression, situation, teams, hotlines, msel)"
+            "scenarios/x.yaml:62:1: breifing: unknown key (expected one of: format, id, title, "
+            "summary, start, time_compression, situation, teams, hotlines, msel, moves)"
         ],
     ),
     (
@@ -129,7 +133,7 @@ BAD_FILES = [
         replace("    method: intel\n", "    method: carrier-pigeon\n"),
         [
             "scenarios/x.yaml:53:13: msel[2].method: unknown method 'carrier-pigeon' "
-            "(use one of: news, intel, cable, phone, social, sitrep)"
+            "(use one of: news, intel, cable, phone, social, sitrep, announcement)"
         ],
     ),
     (
@@ -146,7 +150,7 @@ BAD_FILES = [
         "reserved section",
         MINI + "treaties: []\n",
         [
-            "scenarios/x.yaml:56:1: treaties: 'treaties' is reserved for a later format version "
+            "scenarios/x.yaml:62:1: treaties: 'treaties' is reserved for a later format version "
             "and not supported in format 1"
         ],
     ),
@@ -193,6 +197,16 @@ BAD_FILES = [
         ["scenarios/x.yaml:27:9: hotlines[0].id: hotline id 'USA' is also a team id"],
     ),
     ("empty file", "", ["scenarios/x.yaml:1:1: the file is empty"]),
+    (
+        "duplicate move id",
+        replace("  - id: M2\n", "  - id: M1\n"),
+        ["scenarios/x.yaml:60:9: moves[1].id: duplicate move id 'M1' (first at line 57)"],
+    ),
+    (
+        "move without a title",
+        replace('    title: "Move 2: escalation"\n', ""),
+        ["scenarios/x.yaml:60:5: moves[1].title: required key is missing"],
+    ),
 ]
 
 

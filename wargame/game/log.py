@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 
 from django.db import connection, transaction
@@ -22,13 +23,15 @@ def append_event(
     *,
     actor: Participant | None = None,
     client_id: str | None = None,
-    check: Callable[[dict], None] | None = None,
+    check: Callable[[dict], dict | None] | None = None,
 ) -> Event:
     """Allocate the next seq under the exercise's row lock, insert the event, update the cached
     state, and broadcast after commit. Must run inside transaction.atomic().
 
-    `check(state)` runs under the lock and may raise CommandRefused; the surrounding atomic
-    block then rolls back and nothing is persisted.
+    `check(state)` runs under the lock. It may raise CommandRefused (the surrounding atomic
+    block then rolls back and nothing is persisted), or return a dict replacing any of "type",
+    "data" and "audience" when what to append depends on the state (a message on a delayed
+    hotline is queued instead of delivered).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("append_event must run inside transaction.atomic()")
@@ -46,7 +49,10 @@ def append_event(
         raise Exercise.DoesNotExist(f"no exercise {exercise_id}")
     seq, state = row[0], row[1] if isinstance(row[1], dict) else json.loads(row[1])
     if check is not None:
-        check(state)
+        decided = check(state) or {}
+        type = decided.get("type", type)
+        data = decided.get("data", data)
+        audience = decided.get("audience", audience)
     now = timezone.now()
     game_time = rules.clock_from_json(state["clock"]).game_seconds(now)
     event = Event.objects.create(
@@ -62,7 +68,14 @@ def append_event(
     )
     new_state = rules.apply(state, {"seq": seq, "type": type, "at": now, "data": data})
     if new_state != state:
-        Exercise.objects.filter(pk=exercise_id).update(state=new_state, status=new_state["status"])
+        pause = new_state["pause"]
+        Exercise.objects.filter(pk=exercise_id).update(
+            state=new_state,
+            status=new_state["status"],
+            resume_at=datetime.fromisoformat(pause["resume_at"])
+            if pause and pause["resume_at"]
+            else None,
+        )
     transaction.on_commit(partial(broadcast_event, exercise_id, event_to_wire(event)))
     return event
 

@@ -27,6 +27,8 @@ class Exercise(models.Model):
     # updated in the same transaction as each event insert.
     last_seq = models.PositiveBigIntegerField(default=0)
     state = models.JSONField(default=dict)
+    # While paused with a maximum length: when the tick resumes the game (from the state).
+    resume_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -125,13 +127,17 @@ class ScheduledInject(models.Model):
 
     class State(models.TextChoices):
         SCHEDULED = "scheduled"
+        HELD = "held"
         RELEASED = "released"
+        SKIPPED = "skipped"
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="msel")
     inject_id = models.CharField(max_length=16)
     due = models.FloatField()  # game seconds since the scenario start
     state = models.CharField(max_length=16, choices=State.choices, default=State.SCHEDULED)
-    released_seq = models.PositiveBigIntegerField(null=True, blank=True)
+    # Edits in stride (title, body, to), also logged as msel.edited; the original stays in the
+    # scenario snapshot.
+    override = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [
@@ -142,3 +148,33 @@ class ScheduledInject(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise_id}:{self.inject_id} ({self.state})"
+
+
+class DelayedMessage(models.Model):
+    """A hotline message held back by a facilitator's delay, claimed once when it is due."""
+
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    queued_seq = models.PositiveBigIntegerField()  # the hotline.message_queued event
+    due = models.FloatField()  # game seconds since the scenario start
+    delivered = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "queued_seq"], name="delayed_unique_seq")
+        ]
+        indexes = [models.Index(fields=["exercise", "delivered", "due"], name="delayed_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.exercise_id}#{self.queued_seq} due {self.due}"
+
+
+class Connection(models.Model):
+    """An open WebSocket, for presence. Not game state: nothing here is logged."""
+
+    channel_name = models.CharField(max_length=200, unique=True)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} on {self.channel_name}"

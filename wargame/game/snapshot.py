@@ -8,6 +8,7 @@ from django.utils import timezone
 from wargame.game import rules
 from wargame.game.log import event_to_wire
 from wargame.game.models import Event, Exercise, Participant, ScheduledInject
+from wargame.live import presence
 
 REPLAY_CHUNK = 500
 
@@ -18,9 +19,11 @@ def participant_view(participant: Participant) -> dict:
 
 def visible_state(exercise: Exercise, participant: Participant) -> dict:
     spec = exercise.scenario.spec
-    clock = rules.clock_from_json(exercise.state["clock"])
+    world = exercise.state
+    clock = rules.clock_from_json(world["clock"])
     now = timezone.now()
     team = participant.team_code
+    control = participant.is_control
     state = {
         "exercise": {
             "id": exercise.pk,
@@ -28,10 +31,10 @@ def visible_state(exercise: Exercise, participant: Participant) -> dict:
             "scenario": exercise.scenario.slug,
             "title": spec.title,
         },
-        "status": exercise.state["status"],
-        "paused_reason": exercise.state["paused_reason"],
+        "status": world["status"],
+        "pause": world["pause"],
         "clock": {
-            **exercise.state["clock"],
+            **world["clock"],
             "game_seconds": clock.game_seconds(now),
             "scenario_start": spec.start.isoformat(),
             "server_time": now.isoformat(),
@@ -39,28 +42,46 @@ def visible_state(exercise: Exercise, participant: Participant) -> dict:
         "situation": spec.situation,
         "teams": [{"id": t.id, "name": t.name, "side": t.side} for t in spec.teams],
         "hotlines": [
-            {"id": h.id, "name": h.name, "members": list(h.members)}
+            {
+                "id": h.id,
+                "name": h.name,
+                "members": list(h.members),
+                "cut": rules.hotline_status(world, h.id)["cut"],
+                **({"delay": rules.hotline_status(world, h.id)["delay"]} if control else {}),
+            }
             for h in spec.hotlines
-            if participant.is_control or team in h.members
+            if control or team in h.members
         ],
         "briefing": spec.team(team).briefing if team else None,
+        "turn": world["turn"],
     }
-    if participant.is_control:
-        released = {s.inject_id: s for s in ScheduledInject.objects.filter(exercise=exercise)}
-        state["msel"] = [
+    if control:
+        state["moves"] = [{"id": m.id, "title": m.title, "summary": m.summary} for m in spec.moves]
+        state["msel"] = _msel(exercise, spec)
+        state["online"] = presence.online(exercise.pk)
+    return state
+
+
+def _msel(exercise: Exercise, spec) -> list[dict]:
+    rows = {r.inject_id: r for r in ScheduledInject.objects.filter(exercise=exercise)}
+    entries = []
+    for i in spec.msel:
+        override = rows[i.id].override if i.id in rows else {}
+        entries.append(
             {
                 "id": i.id,
                 "at": i.at,
-                "to": rules.ALL if i.to is None else list(i.to),
-                "title": i.title,
+                "to": override.get("to", rules.ALL if i.to is None else list(i.to)),
+                "title": override.get("title", i.title),
+                "body": override.get("body", i.body),
                 "method": i.method,
                 "from": i.sender,
                 "expected_action": i.expected_action,
-                "state": released[i.id].state if i.id in released else "scheduled",
+                "state": rules.msel_state(exercise.state, i.id),
+                "edited": bool(override),
             }
-            for i in spec.msel
-        ]
-    return state
+        )
+    return entries
 
 
 def welcome_and_backlog(

@@ -3,6 +3,7 @@ and client commands answered by ack or error frames."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from urllib.parse import parse_qs
@@ -13,6 +14,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from wargame.game import rules
 from wargame.game.errors import CommandRefused
 from wargame.game.snapshot import events_between, to_client_frame, welcome_and_backlog
+from wargame.live import presence
 from wargame.live.broadcast import group_name
 from wargame.live.identity import participant_for_scope
 from wargame.live.protocol import FrameRefused, parse_frame, run_command
@@ -25,6 +27,7 @@ REFUSED = 4403  # close code for a connection without a seat in this exercise
 class ExerciseConsumer(AsyncWebsocketConsumer):
     participant = None
     group = None  # set only once the participant has been admitted to the exercise group
+    heartbeat = None
     cursor = 0  # the last exercise seq this connection has handled (delivered or filtered)
 
     async def connect(self):
@@ -48,10 +51,28 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await self._send(welcome)
         for frame in backlog:
             await self._send(frame)
+        await database_sync_to_async(presence.connected)(self.channel_name, self.participant)
+        await self.channel_layer.group_send(self.group, {"type": "presence.changed"})
+        self.heartbeat = asyncio.create_task(self._beat())
 
     async def disconnect(self, code):
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
         if self.group is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await database_sync_to_async(presence.disconnected)(self.channel_name)
+            await self.channel_layer.group_send(self.group, {"type": "presence.changed"})
+
+    async def _beat(self):
+        while True:
+            await asyncio.sleep(presence.HEARTBEAT_SECONDS)
+            await database_sync_to_async(presence.still_here)(self.channel_name)
+
+    async def presence_changed(self, message):
+        """Someone connected or left: control seats get the new list (not logged)."""
+        if self.participant.is_control:
+            online = await database_sync_to_async(presence.online)(self.exercise_id)
+            await self._send({"type": "presence", "online": online})
 
     async def receive(self, text_data=None, bytes_data=None):
         frame_id = None

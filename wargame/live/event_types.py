@@ -9,20 +9,50 @@ from __future__ import annotations
 TEXT = str
 AUDIENCE = (str, list)  # "all" or a list of team ids
 
+NUMBER = (int, float)
+MESSAGE = {"hotline": TEXT, "text": TEXT, "from_team": TEXT, "from_name": TEXT}
+
 EVENT_TYPES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "exercise.created": {"name": TEXT, "scenario": TEXT, "version": TEXT},
     "participant.joined": {"team": TEXT, "name": TEXT, "role": TEXT},
-    "hotline.message": {"hotline": TEXT, "text": TEXT, "from_team": TEXT, "from_name": TEXT},
+    "hotline.message": MESSAGE,
+    "hotline.message_queued": {**MESSAGE, "due": NUMBER, "delay": NUMBER},
+    "hotline.delay_set": {"hotline": TEXT, "minutes": NUMBER},
+    "hotline.cut": {"hotline": TEXT},
+    "hotline.restored": {"hotline": TEXT},
+    "hotline.leaked": {**MESSAGE, "to": AUDIENCE, "original_seq": int},
     "move.submitted": {"text": TEXT, "category": TEXT, "team": TEXT, "from_name": TEXT},
+    "move.adjudicated": {
+        "move": int,
+        "team": TEXT,
+        "category": TEXT,
+        "text": TEXT,
+        "verdict": TEXT,
+        "outcome": TEXT,
+        "published": bool,
+    },
     "inject.delivered": {"to": AUDIENCE, "title": TEXT, "body": TEXT, "method": TEXT, "from": TEXT},
+    "msel.held": {"inject": TEXT},
+    "msel.skipped": {"inject": TEXT},
+    "msel.edited": {"inject": TEXT, "changes": dict, "original": dict},
     "clock.started": {},
-    "clock.paused": {"reason": TEXT},
-    "clock.resumed": {},
+    "clock.paused": {
+        "reason": TEXT,
+        "max_minutes": (int, float, type(None)),
+        "resume_at": (str, type(None)),
+        "hotlines_frozen": bool,
+    },
+    "clock.resumed": {"auto": bool},
+    "clock.compression_changed": {"compression": NUMBER},
+    "turn.advanced": {"index": int, "id": TEXT, "title": TEXT, "summary": TEXT},
+    "note.added": {"text": TEXT, "tag": TEXT, "by": TEXT},
 }
 
 # Optional fields: present on some events of the type only.
 OPTIONAL_FIELDS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "inject.delivered": {"msel_id": TEXT, "due": (int, float)},
+    "inject.delivered": {"msel_id": TEXT, "due": NUMBER, "edited": bool},
+    "hotline.message": {"queued_seq": int, "delay": NUMBER},
+    "move.submitted": {"target": TEXT},
 }
 
 FRAME_FIELDS = {"type": str, "seq": int, "at": str, "game_time": (int, float), "data": dict}

@@ -34,22 +34,48 @@ class Command:
             if kind is None:
                 allowed = ", ".join([*self.required, *self.optional]) or "none"
                 raise invalid(f"data.{name}: unknown field (allowed: {allowed})")
-            if not isinstance(value, kind):
+            kinds = kind if isinstance(kind, tuple) else (kind,)
+            # JSON true/false are not numbers, though Python's bool is an int.
+            if not isinstance(value, kind) or (isinstance(value, bool) and bool not in kinds):
                 raise invalid(f"data.{name}: must be {_kind_name(kind)}")
         return data
 
 
+NUMBER = (int, float)
+AUDIENCE = (str, list)
+INJECT = {"inject": str}
+HOTLINE = {"hotline": str}
+
 COMMANDS: dict[str, Command] = {
+    # Players
     "hotline.send": Command(PLAYER, {"hotline": str, "text": str}, {}),
-    "move.submit": Command(PLAYER, {"text": str, "category": str}, {}),
+    "move.submit": Command(PLAYER, {"text": str, "category": str}, {"target": str}),
+    # Facilitators: injects and the MSEL
     "inject.send": Command(
-        FACILITATOR,
-        {"to": (str, list), "title": str, "body": str},
-        {"method": str, "from": str},
+        FACILITATOR, {"to": AUDIENCE, "title": str, "body": str}, {"method": str, "from": str}
     ),
+    "msel.release": Command(FACILITATOR, INJECT, {}),
+    "msel.hold": Command(FACILITATOR, INJECT, {}),
+    "msel.skip": Command(FACILITATOR, INJECT, {}),
+    "msel.edit": Command(FACILITATOR, INJECT, {"title": str, "body": str, "to": AUDIENCE}),
+    # Facilitators: the clock and the moves (turns)
     "clock.start": Command(FACILITATOR, {}, {}),
-    "clock.pause": Command(FACILITATOR, {"reason": str}, {}),
+    "clock.pause": Command(
+        FACILITATOR, {"reason": str}, {"max_minutes": NUMBER, "freeze_hotlines": bool}
+    ),
     "clock.resume": Command(FACILITATOR, {}, {}),
+    "clock.set_compression": Command(FACILITATOR, {"compression": NUMBER}, {}),
+    "turn.advance": Command(FACILITATOR, {}, {}),
+    # Facilitators: hotline control
+    "hotline.delay": Command(FACILITATOR, {**HOTLINE, "minutes": NUMBER}, {}),
+    "hotline.cut": Command(FACILITATOR, HOTLINE, {}),
+    "hotline.restore": Command(FACILITATOR, HOTLINE, {}),
+    "hotline.leak": Command(FACILITATOR, {"seq": int, "to": AUDIENCE}, {}),
+    # Facilitators: adjudication and notes
+    "move.adjudicate": Command(
+        FACILITATOR, {"move": int, "verdict": str, "outcome": str}, {"publish": bool}
+    ),
+    "note.add": Command(FACILITATOR, {"text": str, "tag": str}, {}),
 }
 
 
@@ -113,7 +139,9 @@ HANDLERS: dict[str, Any] = {
     "hotline.send": lambda p, d, cid: actions.do_send_hotline_message(
         p, d["hotline"], d["text"], cid
     ),
-    "move.submit": lambda p, d, cid: actions.do_submit_move(p, d["text"], d["category"], cid),
+    "move.submit": lambda p, d, cid: actions.do_submit_move(
+        p, d["text"], d["category"], cid, target=d.get("target")
+    ),
     "inject.send": lambda p, d, cid: actions.do_send_inject(
         p,
         d["to"],
@@ -123,13 +151,46 @@ HANDLERS: dict[str, Any] = {
         sender=d.get("from", ""),
         client_id=cid,
     ),
+    "msel.release": lambda p, d, cid: actions.do_release_inject(p, d["inject"], cid),
+    "msel.hold": lambda p, d, cid: actions.do_hold_inject(p, d["inject"], cid),
+    "msel.skip": lambda p, d, cid: actions.do_skip_inject(p, d["inject"], cid),
+    "msel.edit": lambda p, d, cid: actions.do_edit_inject(
+        p, d["inject"], {k: v for k, v in d.items() if k != "inject"}, cid
+    ),
     "clock.start": lambda p, d, cid: actions.do_start_clock(p, cid),
-    "clock.pause": lambda p, d, cid: actions.do_pause_clock(p, d["reason"], cid),
+    "clock.pause": lambda p, d, cid: actions.do_pause_clock(
+        p,
+        d["reason"],
+        cid,
+        max_minutes=d.get("max_minutes"),
+        freeze_hotlines=d.get("freeze_hotlines", False),
+    ),
     "clock.resume": lambda p, d, cid: actions.do_resume_clock(p, cid),
+    "clock.set_compression": lambda p, d, cid: actions.do_set_compression(p, d["compression"], cid),
+    "turn.advance": lambda p, d, cid: actions.do_advance_turn(p, cid),
+    "hotline.delay": lambda p, d, cid: actions.do_set_hotline_delay(
+        p, d["hotline"], d["minutes"], cid
+    ),
+    "hotline.cut": lambda p, d, cid: actions.do_cut_hotline(p, d["hotline"], cid),
+    "hotline.restore": lambda p, d, cid: actions.do_restore_hotline(p, d["hotline"], cid),
+    "hotline.leak": lambda p, d, cid: actions.do_leak_message(p, d["seq"], d["to"], cid),
+    "move.adjudicate": lambda p, d, cid: actions.do_adjudicate_move(
+        p, d["move"], d["verdict"], d["outcome"], publish=d.get("publish", False), client_id=cid
+    ),
+    "note.add": lambda p, d, cid: actions.do_add_note(p, d["text"], d["tag"], cid),
 }
 
 
 def _kind_name(kind) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {str: "text", list: "a list", dict: "an object", int: "a number", bool: "true/false"}
+    if set(kinds) == {int, float}:
+        return "a number"
+    names = {
+        str: "text",
+        list: "a list",
+        dict: "an object",
+        int: "a whole number",
+        float: "a number",
+        bool: "true/false",
+    }
     return " or ".join(names.get(k, k.__name__) for k in kinds)

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from wargame.game.actions import do_join_team
+from wargame.game.actions import MOVE_CATEGORIES, do_join_team
 from wargame.game.models import Exercise, Team
 from wargame.live.identity import participant_for_session, remember_seat
 from wargame.play import ratelimit
@@ -43,12 +43,24 @@ def team_room(request, exercise_id: int):
     if seat.is_control:
         return redirect("console", exercise_id=exercise.pk)
     spec = exercise.scenario.spec
+    names = {t.id: t.name for t in spec.teams}
+    hotlines = [
+        {
+            "id": h.id,
+            "name": h.name,
+            "others": [names[m] for m in h.members if m != seat.team_code],
+        }
+        for h in spec.hotlines
+        if seat.team_code in h.members
+    ]
     context = {
         "exercise": exercise,
         "seat": seat,
         "team": spec.team(seat.team_code),
         "spec": spec,
-        "hotlines": [h for h in spec.hotlines if seat.team_code in h.members],
-        "categories": ("diplomatic", "military", "economic", "information", "legal"),
+        "hotlines": hotlines,
+        "other_teams": [t for t in spec.teams if t.id != seat.team_code],
+        "team_names": names,
+        "categories": MOVE_CATEGORIES,
     }
     return render(request, "play/room.html", context)

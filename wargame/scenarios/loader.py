@@ -22,6 +22,7 @@ from wargame.scenarios.spec import (
     SIDES,
     HotlineSpec,
     InjectSpec,
+    MoveSpec,
     ScenarioSpec,
     TeamSpec,
 )
@@ -211,7 +212,7 @@ def _read_scenario(r: _Reader, root: Node) -> ScenarioSpec:
         root,
         "",
         ("format", "id", "title", "summary", "start", "time_compression", "situation", "teams"),
-        ("hotlines", "msel"),
+        ("hotlines", "msel", "moves"),
     )
     fmt_node = top["format"]
     if not (isinstance(fmt_node, ScalarNode) and fmt_node.tag == INT_TAG and fmt_node.value == "1"):
@@ -241,6 +242,7 @@ def _read_scenario(r: _Reader, root: Node) -> ScenarioSpec:
     team_ids = list(dict.fromkeys([t.id for t in teams] + _declared_ids(top["teams"])))
     hotlines = r.optional(top, "hotlines", lambda n: _read_hotlines(r, n, team_ids), [])
     msel = r.optional(top, "msel", lambda n: _read_msel(r, n, team_ids), [])
+    moves = r.optional(top, "moves", lambda n: _read_moves(r, n), [])
     if r.problems:
         raise Invalid()
     return ScenarioSpec(
@@ -248,6 +250,7 @@ def _read_scenario(r: _Reader, root: Node) -> ScenarioSpec:
         teams=tuple(teams),
         hotlines=tuple(hotlines),
         msel=tuple(sorted(msel, key=lambda i: i.at)),
+        moves=tuple(moves),
         **fields,
     )
 
@@ -437,3 +440,19 @@ def _read_msel(r: _Reader, node: Node, team_ids: list[str]) -> list[InjectSpec]:
 
     items = r.each(r.sequence(node, "msel"), read)
     return _check_unique(r, items, "msel", "inject")
+
+
+def _read_moves(r: _Reader, node: Node) -> list[MoveSpec]:
+    def read(index: int, move_node: Node) -> MoveSpec:
+        path = f"moves[{index}]"
+        m = r.mapping(move_node, path, ("id", "title"), ("summary",))
+        return MoveSpec(
+            id=r.identifier(m["id"], f"{path}.id"),
+            title=r.string(m["title"], f"{path}.title"),
+            summary=r.optional(
+                m, "summary", lambda n: r.string(n, f"{path}.summary", max_len=2000), ""
+            ),
+        )
+
+    items = r.each(r.sequence(node, "moves"), read)
+    return _check_unique(r, items, "moves", "move")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-METHODS = ("news", "intel", "cable", "phone", "social", "sitrep")
+METHODS = ("news", "intel", "cable", "phone", "social", "sitrep", "announcement")
 SIDES = ("blue", "red", "green")
-RESERVED_SECTIONS = ("treaties", "metrics", "decision_points", "moves")
+RESERVED_SECTIONS = ("treaties", "metrics", "decision_points")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,15 @@ class InjectSpec:
 
 
 @dataclass(frozen=True)
+class MoveSpec:
+    """A move (turn) of the game, e.g. "Move 1: the first 24 hours"."""
+
+    id: str
+    title: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class ScenarioSpec:
     format: int
     id: str
@@ -50,6 +59,7 @@ class ScenarioSpec:
     teams: tuple[TeamSpec, ...]
     hotlines: tuple[HotlineSpec, ...] = ()
     msel: tuple[InjectSpec, ...] = field(default=())
+    moves: tuple[MoveSpec, ...] = ()
 
     def team(self, team_id: str) -> TeamSpec:
         return next(t for t in self.teams if t.id == team_id)
@@ -77,4 +87,5 @@ class ScenarioSpec:
                 InjectSpec(**{**i, "to": None if i["to"] is None else tuple(i["to"])})
                 for i in data["msel"]
             ),
+            moves=tuple(MoveSpec(**m) for m in data.get("moves", ())),
         )

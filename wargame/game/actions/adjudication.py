@@ -1,0 +1,86 @@
+"""The white cell's judgement: adjudicating moves, notes for the after-action review, and
+advancing the game's moves (turns)."""
+
+from __future__ import annotations
+
+from wargame.game import rules
+from wargame.game.actions.common import (
+    MAX_TEXT,
+    NOTE_TAGS,
+    VERDICTS,
+    append_by,
+    choice,
+    clean_text,
+    require_facilitator,
+)
+from wargame.game.errors import conflict, invalid
+from wargame.game.models import Event, Participant
+
+
+def do_adjudicate_move(
+    participant: Participant,
+    move: int,
+    verdict: str,
+    outcome: str,
+    *,
+    publish: bool = False,
+    client_id: str | None = None,
+) -> Event:
+    """Accept, modify or reject a move; the outcome goes back to the team (or to everyone)."""
+    require_facilitator(participant, "move.adjudicate")
+    if isinstance(move, bool) or not isinstance(move, int):
+        raise invalid("move: must be the seq of a submitted move")
+    submitted = Event.objects.filter(
+        exercise_id=participant.exercise_id, seq=move, type="move.submitted"
+    ).first()
+    if submitted is None:
+        raise invalid(f"move: no move with seq {move} in this exercise")
+    data = {
+        "move": move,
+        "team": submitted.data["team"],
+        "category": submitted.data["category"],
+        "text": submitted.data["text"],
+        "verdict": choice(verdict, "verdict", VERDICTS),
+        "outcome": clean_text(outcome, "outcome", MAX_TEXT),
+        "published": bool(publish),
+    }
+
+    def check(state: dict) -> None:
+        status = state["moves"][str(move)]["status"]
+        if status != "pending":
+            raise conflict(f"move.adjudicate: move {move} was already {status}")
+
+    audience = rules.ALL if publish else [submitted.data["team"]]
+    return append_by(participant, client_id, "move.adjudicated", data, audience, check=check)
+
+
+def do_add_note(
+    participant: Participant, text: str, tag: str, client_id: str | None = None
+) -> Event:
+    """A facilitator's time-stamped, tagged note, kept in the log for the after-action review."""
+    require_facilitator(participant, "note.add")
+    data = {
+        "text": clean_text(text, "text", MAX_TEXT),
+        "tag": choice(tag, "tag", NOTE_TAGS),
+        "by": participant.name,
+    }
+    return append_by(participant, client_id, "note.added", data, rules.CONTROL)
+
+
+def do_advance_turn(participant: Participant, client_id: str | None = None) -> Event:
+    """Move the game to the scenario's next move (turn); everyone sees the current one."""
+    require_facilitator(participant, "turn.advance")
+    moves = participant.exercise.scenario.spec.moves
+    if not moves:
+        raise conflict("turn.advance: this scenario defines no moves")
+
+    def next_turn(state: dict) -> dict:
+        index = state["turn"]["index"] + 1 if state["turn"] else 0
+        if index >= len(moves):
+            raise conflict(f"turn.advance: already at the last move ({moves[-1].title})")
+        move = moves[index]
+        return {
+            "data": {"index": index, "id": move.id, "title": move.title, "summary": move.summary}
+        }
+
+    return append_by(participant, client_id, "turn.advanced", {}, rules.ALL, check=next_turn)

@@ -1,0 +1,115 @@
+"""What every action shares: idempotent appends, role checks, and text and audience checks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+
+from wargame.game import rules
+from wargame.game.errors import forbidden, invalid, too_large
+from wargame.game.log import append_event
+from wargame.game.models import Event, Participant
+from wargame.scenarios.spec import HotlineSpec
+
+MAX_TEXT = 4000
+MAX_TITLE = 200
+MOVE_CATEGORIES = ("diplomatic", "military", "economic", "information", "legal")
+VERDICTS = ("accepted", "modified", "rejected")
+NOTE_TAGS = ("observation", "strength", "improvement")
+
+
+def once(participant: Participant, client_id: str | None, work: Callable[[], Event]) -> Event:
+    """Run `work` (which appends one event) in a transaction, unless this participant already
+    used `client_id`: a repeated id returns the original event, so retrying is always safe."""
+    if client_id:
+        existing = _event_for_client_id(participant, client_id)
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            return work()
+    except IntegrityError:
+        # The same id raced in from another connection: the first insert won.
+        existing = _event_for_client_id(participant, client_id) if client_id else None
+        if existing is None:
+            raise
+        return existing
+
+
+def append_by(
+    participant: Participant,
+    client_id: str | None,
+    type: str,
+    data: dict,
+    audience,
+    check: Callable[[dict], dict | None] | None = None,
+) -> Event:
+    """Append an event the participant caused, once per client id."""
+    return once(
+        participant,
+        client_id,
+        lambda: append_event(
+            participant.exercise_id,
+            type,
+            data,
+            audience,
+            actor=participant,
+            client_id=client_id,
+            check=check,
+        ),
+    )
+
+
+def _event_for_client_id(participant: Participant, client_id: str) -> Event | None:
+    return Event.objects.filter(
+        exercise_id=participant.exercise_id, actor=participant, client_id=client_id
+    ).first()
+
+
+def require_facilitator(participant: Participant, command: str) -> None:
+    if participant.role != Participant.Role.FACILITATOR:
+        raise forbidden(f"{command}: only a facilitator may do this")
+
+
+def clean_text(value, field: str, max_len: int) -> str:
+    if not isinstance(value, str):
+        raise invalid(f"{field}: must be text")
+    value = value.strip()
+    if not value:
+        raise invalid(f"{field}: must not be empty")
+    if len(value) > max_len:
+        raise too_large(f"{field}: {len(value)} characters is over the limit of {max_len}")
+    return value
+
+
+def choice(value, field: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise invalid(f"{field}: must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def number(value, field: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise invalid(f"{field}: must be a number from {low:g} to {high:g}, got {value!r}")
+    return value
+
+
+def team_audience(to, participant: Participant, field: str = "to"):
+    """ "all", or the de-duplicated list of existing team ids."""
+    team_codes = [t.id for t in participant.exercise.scenario.spec.teams]
+    if to == rules.ALL:
+        return rules.ALL
+    if not isinstance(to, list) or not to or not all(isinstance(t, str) for t in to):
+        raise invalid(f'{field}: must be "all" or a non-empty list of team ids')
+    unknown = [t for t in to if t not in team_codes]
+    if unknown:
+        raise invalid(f"{field}: unknown team {unknown[0]!r} (teams are {', '.join(team_codes)})")
+    return list(dict.fromkeys(to))
+
+
+def hotline_spec(participant: Participant, hotline: str) -> HotlineSpec:
+    line = next((h for h in participant.exercise.scenario.spec.hotlines if h.id == hotline), None)
+    if line is None:
+        raise invalid(f"hotline: no hotline '{hotline}' in this exercise")
+    return line

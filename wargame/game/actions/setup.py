@@ -1,0 +1,76 @@
+"""Creating exercises, joining teams, and facilitator seats."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from wargame.game import rules
+from wargame.game.actions.common import clean_text
+from wargame.game.log import append_event
+from wargame.game.models import Exercise, Participant, ScheduledInject, Team
+from wargame.scenarios.models import Scenario
+
+
+def do_create_exercise(scenario: Scenario, name: str = "") -> Exercise:
+    spec = scenario.spec
+    with transaction.atomic():
+        exercise = Exercise.objects.create(
+            scenario=scenario,
+            name=name.strip() or spec.title,
+            state=rules.initial_state(spec.time_compression),
+        )
+        Team.objects.bulk_create(
+            Team(exercise=exercise, code=t.id, name=t.name, side=t.side) for t in spec.teams
+        )
+        ScheduledInject.objects.bulk_create(
+            ScheduledInject(exercise=exercise, inject_id=i.id, due=i.at) for i in spec.msel
+        )
+        append_event(
+            exercise.pk,
+            "exercise.created",
+            {"name": exercise.name, "scenario": scenario.slug, "version": scenario.source_sha256},
+            rules.ALL,
+        )
+    exercise.refresh_from_db()
+    return exercise
+
+
+def do_join_team(team: Team, name: str) -> Participant:
+    name = clean_text(name, "name", 80)
+    with transaction.atomic():
+        participant = Participant.objects.create(
+            exercise_id=team.exercise_id, role=Participant.Role.PLAYER, team=team, name=name
+        )
+        append_event(
+            team.exercise_id,
+            "participant.joined",
+            {"team": team.code, "name": name, "role": participant.role},
+            [team.code],
+            actor=participant,
+        )
+    return participant
+
+
+def control_participant(exercise: Exercise, user) -> Participant | None:
+    """The facilitator or observer seat of a logged-in user, creating a staff user's
+    facilitator seat on first use (staff are facilitators of every exercise)."""
+    seat = (
+        Participant.objects.filter(exercise=exercise, user=user)
+        .exclude(role=Participant.Role.PLAYER)
+        .order_by("role")  # facilitator before observer
+        .first()
+    )
+    if seat is not None or not user.is_staff:
+        return seat
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                exercise=exercise,
+                role=Participant.Role.FACILITATOR,
+                user=user,
+                name=user.get_full_name() or user.get_username(),
+            )
+    except IntegrityError:  # two tabs opened at once
+        return Participant.objects.get(
+            exercise=exercise, user=user, role=Participant.Role.FACILITATOR
+        )
