@@ -865,8 +865,8 @@ def main() -> int:
     parser.add_argument(
         "--ws",
         choices=("websockets", "websockets-sansio"),
-        default="websockets",
-        help="uvicorn's WebSocket implementation (the Makefile's `run` uses websockets-sansio)",
+        default="websockets-sansio",
+        help="uvicorn's WebSocket implementation (the same as `make run` by default)",
     )
     parser.add_argument("--deflate", action="store_true", help="negotiate permessage-deflate")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir and database")

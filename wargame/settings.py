@@ -101,6 +101,9 @@ if DATABASE["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Keep connections open: reopening one (and rerunning the PRAGMAs) per command cost more
+    # than the command itself (docs/performance.md).
+    DATABASE["CONN_MAX_AGE"] = None
     # Tests run consumers in threads: a file database, not shared-cache memory, so they can.
     DATABASE["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 else:

@@ -55,6 +55,16 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_send(self.group, {"type": "presence.changed"})
         self.heartbeat = asyncio.create_task(self._beat())
 
+    async def dispatch(self, message):
+        # Channels closes stale DB connections before every message, on the one thread that
+        # also runs every command: with 25 sockets that is 25 queued turns per event. Live
+        # events touch the database only to fill a gap (through database_sync_to_async, which
+        # cleans up itself), so they skip it. Measured in docs/performance.md.
+        if message["type"] == "exercise.event":
+            await self.exercise_event(message)
+            return
+        await super().dispatch(message)
+
     async def disconnect(self, code):
         if self.heartbeat is not None:
             self.heartbeat.cancel()

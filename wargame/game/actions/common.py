@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.db import IntegrityError, transaction
 
 from wargame.game import rules
-from wargame.game.errors import forbidden, invalid, too_large
+from wargame.game.errors import CommandRefused, forbidden, invalid, too_large
 from wargame.game.log import append_event
 from wargame.game.models import Event, Participant
 from wargame.scenarios.spec import HotlineSpec
@@ -21,16 +21,15 @@ NOTE_TAGS = ("observation", "strength", "improvement")
 
 def once(participant: Participant, client_id: str | None, work: Callable[[], Event]) -> Event:
     """Run `work` (which appends one event) in a transaction, unless this participant already
-    used `client_id`: a repeated id returns the original event, so retrying is always safe."""
-    if client_id:
-        existing = _event_for_client_id(participant, client_id)
-        if existing is not None:
-            return existing
+    used `client_id`: a repeated id returns the original event, so retrying is always safe.
+
+    The id is looked up only when the append fails (the unique constraint on the client id, or
+    a refusal such as "already started" that a first success would explain): the common case
+    costs no extra query."""
     try:
         with transaction.atomic():
             return work()
-    except IntegrityError:
-        # The same id raced in from another connection: the first insert won.
+    except (IntegrityError, CommandRefused):
         existing = _event_for_client_id(participant, client_id) if client_id else None
         if existing is None:
             raise
