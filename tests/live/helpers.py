@@ -61,6 +61,17 @@ class Socket:
                 frames.append(frame)
         return frames
 
+    async def frames_for(self, seconds=0.5) -> list[dict]:
+        """Every frame that arrives within `seconds`."""
+        frames = []
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while loop.time() < deadline:
+            # receive_from with a timeout would cancel the app; poll with receive_nothing.
+            if not await self.comm.receive_nothing(timeout=0.05):
+                frames.append(await self.recv())
+        return frames
+
     async def nothing_more(self, timeout=0.3) -> bool:
         return await self.comm.receive_nothing(timeout=timeout)
 

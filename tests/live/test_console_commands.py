@@ -162,7 +162,8 @@ async def test_two_exercises_on_one_server_never_mix(exercise, scenario, alice, 
     await a.reply("m")
     assert [e["data"]["text"] for e in await a.events(1)] == ["seminar A only"]
     assert await d.nothing_more()
-    assert (await f_other.recv())["type"] == "presence"  # its own arrival, nothing from seminar A
-    assert await f_other.nothing_more()
+    # Presence frames of its own seminar may arrive (in any order on Redis); no event from A.
+    frames = await f_other.frames_for(0.5)
+    assert frames and {f["type"] for f in frames} == {"presence"}, frames
     for socket in (a, d, f_other):
         await socket.close()
