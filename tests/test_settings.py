@@ -62,7 +62,6 @@ def test_production_settings_select_postgres_and_redis_pubsub():
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({}, "SECRET_KEY is required when DEBUG is off"),
         ({"DEBUG": "perhaps"}, "DEBUG='perhaps' is not a boolean"),
         (
             {"DEBUG": "1", "DATABASE_URL": "mysql://x/y"},
@@ -98,3 +97,50 @@ def test_redis_prefix_separates_deployments_sharing_one_redis():
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
     )
     assert result.stdout.split() == ["seminar-b", "seminar-b"], result.stderr
+
+
+def without_settings_env(**env):
+    keep = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "REDIS_PREFIX"}
+    return {**{k: v for k, v in os.environ.items() if k not in keep}, **env}
+
+
+def test_servers_refuse_to_start_without_a_secret_key_when_debug_is_off():
+    env = without_settings_env(DJANGO_SETTINGS_MODULE="wargame.settings")
+    asgi = subprocess.run(
+        [sys.executable, "-c", "import wargame.asgi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert asgi.returncode != 0
+    assert asgi.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is required when DEBUG is off: "
+        "set SECRET_KEY to a long random string (or DEBUG=1 on a development laptop)"
+    )
+
+
+def test_management_commands_need_no_secret_and_report_bad_values_in_one_line():
+    ok = subprocess.run(
+        [sys.executable, "manage.py", "validate_scenario", "scenarios/senkaku-gray-zone.yaml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=without_settings_env(),
+    )
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=without_settings_env(DEBUG="maybe"),
+    )
+    assert bad.returncode == 1
+    assert bad.stderr == (
+        "configuration error: DEBUG='maybe' is not a boolean: use one of 1, on, true, yes "
+        "or 0, false, no, off\n"
+    )

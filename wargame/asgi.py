@@ -6,6 +6,11 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wargame.settings")
+
+from wargame.startup import require_secret_key  # noqa: E402
+
+require_secret_key()  # before Django starts, which would fail with a vaguer message
+
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

@@ -11,9 +11,10 @@ from wargame.game.actions.common import (
     append_by,
     choice,
     clean_text,
+    logged_event,
     require_facilitator,
 )
-from wargame.game.errors import conflict, invalid
+from wargame.game.errors import conflict
 from wargame.game.models import Event, Participant
 
 
@@ -28,13 +29,7 @@ def do_adjudicate_move(
 ) -> Event:
     """Accept, modify or reject a move; the outcome goes back to the team (or to everyone)."""
     require_facilitator(participant, "move.adjudicate")
-    if isinstance(move, bool) or not isinstance(move, int):
-        raise invalid("move: must be the seq of a submitted move")
-    submitted = Event.objects.filter(
-        exercise_id=participant.exercise_id, seq=move, type="move.submitted"
-    ).first()
-    if submitted is None:
-        raise invalid(f"move: no move with seq {move} in this exercise")
+    submitted = logged_event(participant, move, "move.submitted", "move", "move")
     data = {
         "move": move,
         "team": submitted.data["team"],

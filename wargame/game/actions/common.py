@@ -107,6 +107,17 @@ def team_audience(to, participant: Participant, field: str = "to"):
     return list(dict.fromkeys(to))
 
 
+def logged_event(participant: Participant, seq, type: str, field: str, what: str) -> Event:
+    """The event of `type` with this seq in the participant's exercise, or an `invalid`
+    refusal naming the field (a move to adjudicate, a message to leak)."""
+    if isinstance(seq, bool) or not isinstance(seq, int):
+        raise invalid(f"{field}: must be the seq of {what}")
+    event = Event.objects.filter(exercise_id=participant.exercise_id, seq=seq, type=type).first()
+    if event is None:
+        raise invalid(f"{field}: no {what} with seq {seq} in this exercise")
+    return event
+
+
 def hotline_spec(participant: Participant, hotline: str) -> HotlineSpec:
     line = next((h for h in participant.exercise.scenario.spec.hotlines if h.id == hotline), None)
     if line is None:

@@ -12,12 +12,13 @@ from wargame.game.actions.common import (
     append_by,
     clean_text,
     hotline_spec,
+    logged_event,
     number,
     once,
     require_facilitator,
     team_audience,
 )
-from wargame.game.errors import conflict, forbidden, invalid
+from wargame.game.errors import conflict, forbidden
 from wargame.game.log import append_event
 from wargame.game.models import DelayedMessage, Event, Exercise, Participant
 
@@ -108,13 +109,7 @@ def _cut_or_restore(participant, hotline, cut: bool, client_id) -> Event:
 
 def do_leak_message(participant: Participant, seq, to, client_id: str | None = None) -> Event:
     require_facilitator(participant, "hotline.leak")
-    if isinstance(seq, bool) or not isinstance(seq, int):
-        raise invalid("seq: must be the seq of a hotline message")
-    message = Event.objects.filter(
-        exercise_id=participant.exercise_id, seq=seq, type="hotline.message"
-    ).first()
-    if message is None:
-        raise invalid(f"seq: no hotline message with seq {seq} in this exercise")
+    message = logged_event(participant, seq, "hotline.message", "seq", "hotline message")
     audience = team_audience(to, participant)
     data = {
         "to": audience,
