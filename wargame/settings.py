@@ -34,6 +34,9 @@ try:
         check_redis_url(ENV["REDIS_URL"].strip()) if ENV.get("REDIS_URL", "").strip() else ""
     )
     DB_POOL_MAX = env_int(ENV, "DB_POOL_MAX", 10, minimum=1)
+    # Threads per server process that run WebSocket commands on PostgreSQL (SQLite has one
+    # writer at a time, so commands there share Django's one database thread).
+    COMMAND_THREADS = env_int(ENV, "COMMAND_THREADS", 4, minimum=1)
     # Separates several deployments (or parallel test workers) sharing one Redis.
     REDIS_PREFIX = ENV.get("REDIS_PREFIX", "wargame").strip() or "wargame"
     JOIN_FAILURES_PER_10_MIN = env_int(ENV, "JOIN_FAILURES_PER_10_MIN", 10, minimum=1)

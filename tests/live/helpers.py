@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 
 from channels.db import database_sync_to_async
@@ -30,10 +31,14 @@ def user_cookie(user) -> str:
 
 
 class Socket:
-    """A connected client: send commands, read frames, and collect events by seq."""
+    """A connected client: send commands, read frames, and collect events by seq.
+
+    An event may come before or after the ack of the command that caused it (docs/protocol.md),
+    so `reply` keeps the frames it passes over for the next reads."""
 
     def __init__(self, communicator: WebsocketCommunicator):
         self.comm = communicator
+        self.passed_over = collections.deque()
 
     async def send(self, frame_id, kind, data=None):
         await self.comm.send_to(
@@ -43,15 +48,25 @@ class Socket:
     async def send_raw(self, text: str):
         await self.comm.send_to(text_data=text)
 
-    async def recv(self, timeout=5.0) -> dict:
+    async def _read(self, timeout: float) -> dict:
         return json.loads(await self.comm.receive_from(timeout=timeout))
 
+    async def recv(self, timeout=5.0) -> dict:
+        if self.passed_over:
+            return self.passed_over.popleft()
+        return await self._read(timeout)
+
     async def reply(self, frame_id, timeout=5.0) -> dict:
-        """The ack or error for `frame_id`, skipping event frames (which may come first)."""
-        while True:
-            frame = await self.recv(timeout)
-            if frame["type"] in ("ack", "error") and frame.get("id") == frame_id:
+        """The ack or error for `frame_id`; other frames stay for the next reads."""
+        for frame in self.passed_over:
+            if _answers(frame, frame_id):
+                self.passed_over.remove(frame)
                 return frame
+        while True:
+            frame = await self._read(timeout)
+            if _answers(frame, frame_id):
+                return frame
+            self.passed_over.append(frame)
 
     async def events(self, count: int, timeout=5.0) -> list[dict]:
         frames = []
@@ -62,18 +77,19 @@ class Socket:
         return frames
 
     async def frames_for(self, seconds=0.5) -> list[dict]:
-        """Every frame that arrives within `seconds`."""
-        frames = []
+        """Every frame that arrives within `seconds` (and any passed over before)."""
+        frames = list(self.passed_over)
+        self.passed_over.clear()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while loop.time() < deadline:
             # receive_from with a timeout would cancel the app; poll with receive_nothing.
             if not await self.comm.receive_nothing(timeout=0.05):
-                frames.append(await self.recv())
+                frames.append(await self._read(5.0))
         return frames
 
     async def nothing_more(self, timeout=0.3) -> bool:
-        return await self.comm.receive_nothing(timeout=timeout)
+        return not self.passed_over and await self.comm.receive_nothing(timeout=timeout)
 
     async def close(self):
         await self.comm.disconnect()
@@ -112,3 +128,7 @@ def cookie_for(participant_or_user):
 
 async def settle():
     await asyncio.sleep(0.05)
+
+
+def _answers(frame: dict, frame_id) -> bool:
+    return frame["type"] in ("ack", "error") and frame.get("id") == frame_id

@@ -1,14 +1,20 @@
 """The exercise WebSocket end to end over the real ASGI app: who may connect, what each
 participant receives, resume, idempotency and gap filling."""
 
+import threading
+
 import pytest
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connection, transaction
 from django.utils import timezone
 
+from tests.conftest import on_postgres
 from tests.live.helpers import connect, cookie_for, join
 from wargame.game import actions
-from wargame.game.models import Event, Exercise
-from wargame.live.broadcast import broadcast_event
+from wargame.game.models import Event, Exercise, ScheduledInject
+from wargame.live.broadcast import broadcast_event, event_message, group_name
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -228,6 +234,38 @@ async def test_a_lost_broadcast_is_filled_from_the_log_in_order(exercise, alice)
     await a.close()
 
 
+async def test_broadcasts_that_overtake_each_other_are_put_back_in_order(exercise, alice):
+    """Two processes publish independently, so seq N+1 can arrive after N+2: the consumer holds
+    N+2 back until N+1 arrives, without reading the log (these events are only broadcast,
+    never written, so a read of the log would not find them)."""
+    a, welcome = await join(exercise.pk, await cookie_for(alice))
+    last = welcome["last_seq"]
+    layer = get_channel_layer()
+
+    def message(seq, text):
+        return event_message(
+            {
+                "type": "hotline.message",
+                "seq": seq,
+                "at": timezone.now().isoformat(),
+                "game_time": 0,
+                "data": {"hotline": "acm", "text": text},
+                "audience": ["USA", "JPN"],
+            }
+        )
+
+    await layer.group_send(group_name(exercise.pk), message(last + 2, "second"))
+    assert await a.nothing_more(0.05)  # held back, waiting for seq N+1
+    await layer.group_send(group_name(exercise.pk), message(last + 1, "first"))
+    events = await a.events(2)
+    assert [(e["seq"], e["data"]["text"]) for e in events] == [
+        (last + 1, "first"),
+        (last + 2, "second"),
+    ]
+    assert "audience" not in events[0]
+    await a.close()
+
+
 async def test_control_sees_who_is_online_per_team(exercise, alice, bob, fiona_user):
     f, welcome = await join(exercise.pk, await cookie_for(fiona_user))
     assert welcome["state"]["online"] == []
@@ -264,4 +302,50 @@ async def test_console_commands_over_the_socket(exercise, alice, bob, fiona_user
     assert (error["code"], error["message"]) == ("invalid", "data.compression: must be a number")
     assert await a.nothing_more()  # the note is control-only
     await a.close()
+    await f.close()
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite locks the whole database, not one row")
+async def test_events_reach_a_client_while_its_own_command_waits_for_the_database(
+    exercise, fiona, alice
+):
+    """A facilitator's command stuck behind a lock must not hold up what others send: the
+    command runs in its own task, so the socket keeps receiving."""
+    f, _ = await join(exercise.pk, await cookie_for(fiona.user))
+    assert (await f.recv())["type"] == "presence"  # read before the database thread is busy
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_inject_row():
+        try:
+            with transaction.atomic():
+                ScheduledInject.objects.select_for_update().get(
+                    exercise=exercise, inject_id="INJ-01"
+                )
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_inject_row)
+    holder.start()
+    try:
+        assert locked.wait(5)
+        await f.send("hold-1", "msel.hold", {"inject": "INJ-01"})  # waits for the row
+
+        def alice_says_hello():
+            try:
+                actions.do_send_hotline_message(alice, "acm", "while you wait")
+            finally:
+                connection.close()
+
+        await sync_to_async(alice_says_hello, thread_sensitive=False)()
+        frame = await f.recv()
+        assert (frame["type"], frame["data"]["text"]) == ("hotline.message", "while you wait")
+        assert await f.nothing_more()  # the hold is still waiting: no ack yet
+    finally:
+        release.set()
+        holder.join()
+    ack = await f.recv()
+    assert ack["type"] == "ack" and ack["id"] == "hold-1"
+    assert ack["seq"] == frame["seq"] + 1
     await f.close()

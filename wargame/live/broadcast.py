@@ -1,16 +1,73 @@
-"""Sending committed events to an exercise's channel-layer group (once, not per recipient)."""
+"""Sending committed events to an exercise's channel-layer group (once, not per recipient).
+
+The message carries the client frame already encoded as JSON text, so each recipient's
+consumer only checks the audience and writes the text: one `json.dumps` per event, not one per
+socket.
+
+Events are published after commit. An action run from a WebSocket command publishes from the
+consumer's event loop (`deferring_broadcasts` collects them on the database thread); anything
+else (the game clock, a page, the admin) publishes from its own thread.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+
+_collector = threading.local()
 
 
 def group_name(exercise_id: int) -> str:
     return f"exercise.{exercise_id}"
 
 
+def encode_frame(frame: dict) -> str:
+    return json.dumps(frame, separators=(",", ":"))
+
+
+def event_message(wire_event: dict) -> dict:
+    """The group message for one event: seq and audience for the consumer, the frame as text
+    (the audience stays on the server)."""
+    frame = {k: v for k, v in wire_event.items() if k != "audience"}
+    return {
+        "type": "exercise.event",
+        "seq": wire_event["seq"],
+        "audience": wire_event["audience"],
+        "frame": encode_frame(frame),
+    }
+
+
 def broadcast_event(exercise_id: int, wire_event: dict) -> None:
     """Called from transaction.on_commit only, so no client sees a rolled-back event."""
+    message = event_message(wire_event)
+    pending = getattr(_collector, "pending", None)
+    if pending is not None:
+        pending.append((exercise_id, message))
+        return
+    async_to_sync(get_channel_layer().group_send)(group_name(exercise_id), message)
+
+
+def deferring_broadcasts(work: Callable, pending: list) -> Callable:
+    """`work`, changed to put the events it commits into `pending` instead of publishing them
+    from this (database) thread: the caller publishes them with `publish` from its event loop,
+    so the database thread never waits for the channel layer."""
+
+    def run(*args, **kwargs):
+        _collector.pending = pending
+        try:
+            return work(*args, **kwargs)
+        finally:
+            _collector.pending = None
+
+    return run
+
+
+async def publish(pending: list) -> None:
     layer = get_channel_layer()
-    async_to_sync(layer.group_send)(
-        group_name(exercise_id), {"type": "exercise.event", "event": wire_event}
-    )
+    for exercise_id, message in pending:
+        await layer.group_send(group_name(exercise_id), message)
+    pending.clear()
