@@ -72,7 +72,7 @@ class Server:
         self.tmpdir = tmpdir
         self.args = args
         self.keep = args.keep
-        self.workers = 2 if mode == "production" else 1
+        self.workers = (args.workers or 2) if mode == "production" else 1
         self.port = _free_port()
         self.db_name = f"wargame_bench{os.environ.get('BENCH_DB_SUFFIX', '')}"
         self.sqlite_path = tmpdir / "bench.sqlite3"
@@ -887,6 +887,9 @@ def main() -> int:
         help="experiment: skip channels' close_old_connections hop before every consumer message",
     )
     parser.add_argument("--samples", metavar="FILE", help="write one JSON line per event sent")
+    parser.add_argument(
+        "--workers", type=int, metavar="N", help="uvicorn workers in production mode (default 2)"
+    )
     parser.add_argument("--py-spy", metavar="PATH", help="py-spy binary: profile the server")
     parser.add_argument("--py-spy-dir", metavar="DIR", help="where py-spy writes (default tmp)")
     args = parser.parse_args()

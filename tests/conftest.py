@@ -19,7 +19,6 @@ from django.core.cache import cache
 
 from wargame.game.actions import do_create_exercise, do_join_team
 from wargame.game.models import Participant
-from wargame.live.command_threads import close_connections
 from wargame.scenarios.snapshots import snapshot_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -56,14 +55,6 @@ TEST_REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 def redis_url() -> str:
     require_service("Redis", TEST_REDIS_URL)
     return TEST_REDIS_URL
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _close_command_thread_connections(django_db_setup, django_db_blocker):
-    """Before the test database is dropped (django_db_setup's teardown comes after this)."""
-    yield
-    with django_db_blocker.unblock():
-        close_connections()
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,16 @@
-"""Appending to an exercise's log. Only action functions call append_event."""
+"""Appending to an exercise's log. Only action functions append.
+
+Two ways, one result (the same event, seq, state and broadcast):
+
+- `append_event`, inside the action's transaction: takes the exercise's row lock, allocates the
+  seq, inserts, updates the cached state. Any event, alongside any other writes.
+- `append_unlocked`, on PostgreSQL for an event that is the action's only write and leaves the
+  state as it is (a hotline message, an inject, a note): decides from the state this process
+  last saw and allocates + inserts in one statement that succeeds only if that state is still
+  current (`Exercise.state_version`). The row lock is then held for one statement instead of four
+  round trips and the Python between them. When it cannot be used it returns None and the
+  caller uses `append_event`.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +23,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from wargame.game import rules
-from wargame.game.models import Event, Exercise, Participant
+from wargame.game.errors import CommandRefused
+from wargame.game.models import Event, Exercise, Participant, new_state_version
 from wargame.live.broadcast import broadcast_event
 
 
@@ -41,20 +54,20 @@ def append_event(
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {Exercise._meta.db_table} SET last_seq = last_seq + 1 "  # noqa: S608
-            "WHERE id = %s RETURNING last_seq, state",
+            "WHERE id = %s RETURNING last_seq, state, state_version",
             [exercise_id],
         )
         row = cursor.fetchone()
     if row is None:
         raise Exercise.DoesNotExist(f"no exercise {exercise_id}")
-    seq, state = row[0], row[1] if isinstance(row[1], dict) else json.loads(row[1])
+    seq, state, version = row[0], _json(row[1]), row[2]
     if check is not None:
         decided = check(state) or {}
         type = decided.get("type", type)
         data = decided.get("data", data)
         audience = decided.get("audience", audience)
     now = timezone.now()
-    game_time = rules.clock_from_json(state["clock"]).game_seconds(now)
+    game_time = _game_time(state, now)
     event = Event.objects.create(
         exercise_id=exercise_id,
         seq=seq,
@@ -69,15 +82,123 @@ def append_event(
     new_state = rules.apply(state, {"seq": seq, "type": type, "at": now, "data": data})
     if new_state != state:
         pause = new_state["pause"]
+        state, version = new_state, new_state_version()
         Exercise.objects.filter(pk=exercise_id).update(
-            state=new_state,
-            status=new_state["status"],
+            state=state,
+            state_version=version,
+            status=state["status"],
             resume_at=datetime.fromisoformat(pause["resume_at"])
             if pause and pause["resume_at"]
             else None,
         )
+    transaction.on_commit(partial(_remember_state, exercise_id, version, state))
     transaction.on_commit(partial(broadcast_event, exercise_id, event_to_wire(event)))
     return event
+
+
+def append_unlocked(
+    exercise_id: int,
+    type: str,
+    data: dict,
+    audience,
+    *,
+    actor: Participant | None = None,
+    client_id: str | None = None,
+    check: Callable[[dict], dict | None] | None = None,
+) -> Event | None:
+    """The event appended and committed in one statement, or None when that cannot be done
+    (see the module docstring): not PostgreSQL, inside a transaction, `check` refuses or
+    replaces the event (decided again under the lock), the event changes the state, or the
+    state moved on since this process read it. Must run outside transaction.atomic()."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return None
+    version, state = _last_seen_state(exercise_id)
+    if check is not None:
+        try:
+            if check(state) is not None:
+                return None
+        except CommandRefused:
+            return None  # perhaps only because what this process saw is out of date
+    now = timezone.now()
+    if rules.apply(state, {"seq": 0, "type": type, "at": now, "data": data}) != state:
+        return None
+    game_time = _game_time(state, now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _APPEND_IF_STATE_UNCHANGED,
+            [exercise_id, version, exercise_id, type, now, game_time]
+            + [actor.pk if actor else None, json.dumps(audience), json.dumps(data), client_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        _seen_states.pop(exercise_id, None)  # read it again next time
+        return None
+    event = Event(
+        id=row[0],
+        exercise_id=exercise_id,
+        seq=row[1],
+        type=type,
+        at=now,
+        game_time=game_time,
+        actor=actor,
+        audience=audience,
+        data=data,
+        client_id=client_id,
+    )
+    event._state.adding = False
+    broadcast_event(exercise_id, event_to_wire(event))  # committed: autocommit, one statement
+    return event
+
+
+def _event_columns() -> str:
+    fields = ("exercise", "seq", "type", "at", "game_time", "actor", "audience", "data")
+    return ", ".join(Event._meta.get_field(f).column for f in (*fields, "client_id"))
+
+
+# One statement: bump last_seq only if no event changed the state since this process read it
+# (state_version), and insert with the seq it returns. Under READ COMMITTED, an UPDATE that
+# waited for the row lock re-checks its WHERE against the committed row, so a state change that
+# got in first makes it match nothing, and nothing is inserted.
+_APPEND_IF_STATE_UNCHANGED = f"""
+    WITH bumped AS (
+        UPDATE {Exercise._meta.db_table} SET last_seq = last_seq + 1
+        WHERE id = %s AND state_version = %s
+        RETURNING last_seq
+    )
+    INSERT INTO {Event._meta.db_table} ({_event_columns()})
+    SELECT %s, last_seq, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s FROM bumped
+    RETURNING id, seq
+"""  # noqa: S608 (table and column names from the models, values as parameters)
+
+# exercise id -> (state_version, state) as this process last saw them committed. Only a hint: the
+# statement above checks it, so a stale entry costs one failed statement, never a wrong event.
+_seen_states: dict[int, tuple[int, dict]] = {}
+SEEN_STATES_MAX = 1000
+
+
+def _last_seen_state(exercise_id: int) -> tuple[int, dict]:
+    seen = _seen_states.get(exercise_id)
+    if seen is None:
+        row = Exercise.objects.filter(pk=exercise_id).values_list("state_version", "state").first()
+        if row is None:
+            raise Exercise.DoesNotExist(f"no exercise {exercise_id}")
+        seen = _remember_state(exercise_id, row[0], row[1])
+    return seen
+
+
+def _remember_state(exercise_id: int, version: int, state: dict) -> tuple[int, dict]:
+    if len(_seen_states) >= SEEN_STATES_MAX:
+        _seen_states.clear()
+    _seen_states[exercise_id] = (version, state)
+    return version, state
+
+
+def _json(value) -> dict:
+    return value if isinstance(value, dict) else json.loads(value)
+
+
+def _game_time(state: dict, now: datetime) -> float:
+    return rules.clock_from_json(state["clock"]).game_seconds(now)
 
 
 def event_to_wire(event: Event) -> dict:

@@ -13,6 +13,10 @@ def new_join_code() -> str:
     return secrets.token_urlsafe(9)
 
 
+def new_state_version() -> int:
+    return secrets.randbits(63)
+
+
 class Exercise(models.Model):
     class Status(models.TextChoices):
         SETUP = "setup"
@@ -27,6 +31,9 @@ class Exercise(models.Model):
     # updated in the same transaction as each event insert.
     last_seq = models.PositiveBigIntegerField(default=0)
     state = models.JSONField(default=dict)
+    # A new random value whenever `state` changes: an append that decided on a state it read
+    # earlier goes ahead only if this is unchanged (game.log.append_unlocked).
+    state_version = models.BigIntegerField(default=new_state_version)
     # While paused with a maximum length: when the tick resumes the game (from the state).
     resume_at = models.DateTimeField(null=True, blank=True)
 

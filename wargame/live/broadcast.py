@@ -51,19 +51,15 @@ def broadcast_event(exercise_id: int, wire_event: dict) -> None:
     async_to_sync(get_channel_layer().group_send)(group_name(exercise_id), message)
 
 
-def deferring_broadcasts(work: Callable, pending: list) -> Callable:
-    """`work`, changed to put the events it commits into `pending` instead of publishing them
-    from this (database) thread: the caller publishes them with `publish` from its event loop,
-    so the database thread never waits for the channel layer."""
-
-    def run(*args, **kwargs):
-        _collector.pending = pending
-        try:
-            return work(*args, **kwargs)
-        finally:
-            _collector.pending = None
-
-    return run
+def deferring_broadcasts(pending: list, work: Callable, *args):
+    """Call `work(*args)`, putting the events it commits into `pending` instead of publishing
+    them from this (database) thread: the caller publishes them with `publish` from its event
+    loop, so the database thread never waits for the channel layer."""
+    _collector.pending = pending
+    try:
+        return work(*args)
+    finally:
+        _collector.pending = None
 
 
 async def publish(pending: list) -> None:

@@ -12,14 +12,15 @@ SQLite allows one writer at a time, so there commands stay on the one database t
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import asyncio
+import contextvars
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
+from functools import cache, partial
 
 from channels.db import database_sync_to_async
 from django.conf import settings
-from django.db import connections
+from django.db import close_old_connections
 
 
 @cache
@@ -27,25 +28,23 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(settings.COMMAND_THREADS, thread_name_prefix="wargame-command")
 
 
-def in_command_thread(work: Callable) -> Callable:
+@cache
+def in_command_thread(work: Callable) -> Callable[..., Awaitable]:
     """`work` as a coroutine function run where commands run (see the module docstring)."""
     if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return database_sync_to_async(work)
-    return database_sync_to_async(work, thread_sensitive=False, executor=_pool())
+
+    async def run(*args):
+        # run_in_executor rather than sync_to_async: a command needs no thread-sensitive
+        # context, and this hop is on every command's path (docs/performance.md).
+        call = partial(contextvars.copy_context().run, _closing_connections, work, *args)
+        return await asyncio.get_running_loop().run_in_executor(_pool(), call)
+
+    return run
 
 
-def close_connections() -> None:
-    """Close each command thread's database connection. Database_sync_to_async does that after
-    every call, except under channels.testing, which turns the clean-up off; the test suite
-    calls this before it drops the test database."""
-    if not _pool.cache_info().currsize:
-        return
-    threads = settings.COMMAND_THREADS
-    all_threads_here = threading.Barrier(threads)
-
-    def close_this_threads_connection():
-        connections.close_all()
-        all_threads_here.wait(timeout=10)  # so that each thread takes one of these calls
-
-    for done in [_pool().submit(close_this_threads_connection) for _ in range(threads)]:
-        done.result()
+def _closing_connections(work: Callable, *args):
+    try:
+        return work(*args)
+    finally:
+        close_old_connections()  # back to the pool, as database_sync_to_async does

@@ -74,14 +74,16 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.command_task = asyncio.create_task(self._run_commands())
 
     async def dispatch(self, message):
-        # Channels closes stale DB connections before every message, on the one thread that
-        # also runs every command: with 25 sockets that is 25 queued turns per event. Live
-        # events touch the database only to fill a gap (through database_sync_to_async, which
-        # cleans up itself), so they skip it. Measured in docs/performance.md.
+        # Channels closes stale DB connections before every message, with a hop to the one
+        # database thread: with 25 sockets that is 25 queued turns per event. Live events and
+        # incoming frames touch the database only through database_sync_to_async (a gap fill,
+        # the command task), which cleans up itself, so they skip it. docs/performance.md.
         if message["type"] == "exercise.event":
             await self.exercise_event(message)
-            return
-        await super().dispatch(message)
+        elif message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
 
     async def disconnect(self, code):
         if self.heartbeat is not None:
@@ -142,8 +144,8 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 frame_id = exc.id
                 raise exc.refusal from None
             frame_id = frame.id
-            event = await in_command_thread(deferring_broadcasts(run_command, committed))(
-                self.participant, frame
+            event = await in_command_thread(deferring_broadcasts)(
+                committed, run_command, self.participant, frame
             )
         except CommandRefused as refusal:
             return {
@@ -171,7 +173,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             message = self.early.pop(self.cursor + 1)
             self.cursor = message["seq"]
             if rules.admits(message["audience"], self.participant.role, self.participant.team_code):
-                await self.send(text_data=message["frame"])
+                await self._send_text(message["frame"])
         if not self.early and self.gap_task is not None:
             self.gap_task.cancel()
             self.gap_task = None
@@ -195,7 +197,12 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             await self._deliver_ready()
 
     async def _send(self, frame: dict) -> None:
-        await self.send(text_data=encode_frame(frame))
+        await self._send_text(encode_frame(frame))
+
+    async def _send_text(self, text: str) -> None:
+        # Straight to the server (through the session middleware's wrapper), skipping the two
+        # layers of self.send: this runs once per recipient of every event.
+        await self.base_send({"type": "websocket.send", "text": text})
 
 
 def _since(query_string: bytes) -> int | None | bool:

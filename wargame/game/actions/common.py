@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from django.db import IntegrityError, transaction
 
 from wargame.game import rules
 from wargame.game.errors import CommandRefused, forbidden, invalid, too_large
-from wargame.game.log import append_event
+from wargame.game.log import append_event, append_unlocked
 from wargame.game.models import Event, Participant
 from wargame.scenarios.spec import HotlineSpec
 
@@ -19,16 +20,27 @@ VERDICTS = ("accepted", "modified", "rejected")
 NOTE_TAGS = ("observation", "strength", "improvement")
 
 
-def once(participant: Participant, client_id: str | None, work: Callable[[], Event]) -> Event:
+def once(
+    participant: Participant,
+    client_id: str | None,
+    work: Callable[[], Event],
+    *,
+    unlocked: Callable[[], Event | None] | None = None,
+) -> Event:
     """Run `work` (which appends one event) in a transaction, unless this participant already
     used `client_id`: a repeated id returns the original event, so retrying is always safe.
+    `unlocked`, if given, is tried first: the same append as one statement (log.append_unlocked),
+    returning None when it cannot be done that way.
 
     The id is looked up only when the append fails (the unique constraint on the client id, or
     a refusal such as "already started" that a first success would explain): the common case
     costs no extra query."""
     try:
-        with transaction.atomic():
-            return work()
+        event = unlocked() if unlocked is not None else None
+        if event is None:
+            with transaction.atomic():
+                event = work()
+        return event
     except (IntegrityError, CommandRefused):
         existing = _event_for_client_id(participant, client_id) if client_id else None
         if existing is None:
@@ -45,18 +57,13 @@ def append_by(
     check: Callable[[dict], dict | None] | None = None,
 ) -> Event:
     """Append an event the participant caused, once per client id."""
+    args = (participant.exercise_id, type, data, audience)
+    options = {"actor": participant, "client_id": client_id, "check": check}
     return once(
         participant,
         client_id,
-        lambda: append_event(
-            participant.exercise_id,
-            type,
-            data,
-            audience,
-            actor=participant,
-            client_id=client_id,
-            check=check,
-        ),
+        partial(append_event, *args, **options),
+        unlocked=partial(append_unlocked, *args, **options),
     )
 
 
