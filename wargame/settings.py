@@ -111,6 +111,10 @@ else:
     # Consumers reach the ORM through a thread pool: pool connections instead of opening one
     # per call.
     DATABASE.setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": DB_POOL_MAX}
+    # Parameters sent apart from the SQL, and statements a connection runs often (the append)
+    # prepared after 5 runs: PostgreSQL then skips parsing and planning them, about a third of
+    # its CPU per event (docs/performance.md). Not for PgBouncer in transaction mode.
+    DATABASE["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 DATABASES = {"default": DATABASE}
 
 if REDIS_URL:

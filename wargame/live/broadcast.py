@@ -18,6 +18,8 @@ from collections.abc import Callable
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from wargame.live.publisher import send_to_groups
+
 _collector = threading.local()
 
 
@@ -63,7 +65,6 @@ def deferring_broadcasts(pending: list, work: Callable, *args):
 
 
 async def publish(pending: list) -> None:
-    layer = get_channel_layer()
-    for exercise_id, message in pending:
-        await layer.group_send(group_name(exercise_id), message)
+    """Publish what `deferring_broadcasts` collected, in order, from the event loop."""
+    await send_to_groups([(group_name(exercise_id), message) for exercise_id, message in pending])
     pending.clear()
