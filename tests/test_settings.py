@@ -73,6 +73,8 @@ def test_production_settings_select_postgres_and_redis_pubsub():
         ),
         ({"DEBUG": "1", "ALLOWED_HOSTS": "a,,b"}, "ALLOWED_HOSTS='a,,b' has an empty item"),
         ({"DEBUG": "1", "DB_POOL_MAX": "0"}, "DB_POOL_MAX=0 is below the minimum of 1"),
+        ({"DEBUG": "1", "COMMAND_THREADS": "0"}, "COMMAND_THREADS=0 is below the minimum of 1"),
+        ({"DEBUG": "1", "COMMAND_THREADS": "four"}, "COMMAND_THREADS='four' is not a whole number"),
     ],
 )
 def test_bad_values_raise_improperly_configured(env, message):

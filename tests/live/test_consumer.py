@@ -349,3 +349,22 @@ async def test_events_reach_a_client_while_its_own_command_waits_for_the_databas
     assert ack["type"] == "ack" and ack["id"] == "hold-1"
     assert ack["seq"] == frame["seq"] + 1
     await f.close()
+
+
+async def test_commands_sent_without_waiting_are_carried_out_and_answered_in_order(exercise, alice):
+    a, _ = await join(exercise.pk, await cookie_for(alice))
+    for i in range(10):
+        await a.send(f"m{i}", "hotline.send", {"hotline": "acm", "text": f"message {i}"})
+    frames = []
+    while sum(f["type"] == "ack" for f in frames) < 10:
+        frames.append(await a.recv())
+    acks = [f for f in frames if f["type"] == "ack"]
+    assert [ack["id"] for ack in acks] == [f"m{i}" for i in range(10)]  # answered in order
+    a.passed_over.extend(f for f in frames if f["type"] != "ack")
+    seqs = [ack["seq"] for ack in acks]
+    assert seqs == list(range(seqs[0], seqs[0] + 10))
+    events = await a.events(10)
+    assert [(e["seq"], e["data"]["text"]) for e in events] == [
+        (seq, f"message {i}") for i, seq in enumerate(seqs)
+    ]
+    await a.close()
