@@ -30,7 +30,7 @@ def pytest_configure(config):
     Both are created lazily, so changing settings here (before any test) is enough."""
     prefix = f"wargame-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     layer = settings.CHANNEL_LAYERS["default"]
-    if "CONFIG" in layer:
+    if "redis" in layer["BACKEND"]:
         layer["CONFIG"]["prefix"] = prefix
     settings.CACHES["default"]["KEY_PREFIX"] = prefix
 
@@ -59,7 +59,15 @@ def redis_url() -> str:
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    """Empty this worker's cache. On Redis, cache.clear() would flush the whole database, and
+    with it the other worker's keys (a join rate-limit counter) in the middle of its test."""
+    if "Redis" in settings.CACHES["default"]["BACKEND"]:
+        client = cache._cache.get_client(write=True)
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()
     yield
 
 

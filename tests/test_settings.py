@@ -36,7 +36,7 @@ def test_nothing_set_but_debug_is_the_embedded_default():
     result = settings_with(DEBUG="1")
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "channels.layers.InMemoryChannelLayer",
+        "wargame.live.memory_layer.FastInMemoryChannelLayer",
         "inprocess",
         "True",
         "127.0.0.1,localhost",

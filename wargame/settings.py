@@ -133,7 +133,13 @@ if REDIS_URL:
     }
     GAME_CLOCK = "celery"
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "wargame.live.memory_layer.FastInMemoryChannelLayer",
+            # Room for bursts: an inject to all reaches every socket at once.
+            "CONFIG": {"capacity": 1000},
+        }
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     GAME_CLOCK = "inprocess"
 
