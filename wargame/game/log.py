@@ -7,9 +7,9 @@ Two ways, one result (the same event, seq, state and broadcast):
 - `append_unlocked`, on PostgreSQL for an event that is the action's only write and leaves the
   state as it is (a hotline message, an inject, a note): decides from the state this process
   last saw and allocates + inserts in one statement that succeeds only if that state is still
-  current (`Exercise.state_version`). The row lock is then held for one statement instead of four
-  round trips and the Python between them. When it cannot be used it returns None and the
-  caller uses `append_event`.
+  current (`Exercise.state_version`). The row lock is then held for one statement instead of
+  three or four round trips and the Python between them. When it cannot be used it returns
+  None and the caller uses `append_event`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ publishes (60 ms on average at 500 events/s, docs/performance.md). Here one task
 takes the events in the order this process committed them and sends everything that piled up
 meanwhile in one Redis pipeline: one round trip for the whole batch, in order.
 
-With the in-memory layer (one process, no network) events go straight to group_send.
+With the in-memory layer (one process, no network) events go straight to group_send. The
+publisher talks to REDIS_URL, the one Redis host settings.py gives the channel layer.
 """
 
 from __future__ import annotations
