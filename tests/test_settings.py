@@ -75,6 +75,10 @@ def test_production_settings_select_postgres_and_redis_pubsub():
         ({"DEBUG": "1", "DB_POOL_MAX": "0"}, "DB_POOL_MAX=0 is below the minimum of 1"),
         ({"DEBUG": "1", "COMMAND_THREADS": "0"}, "COMMAND_THREADS=0 is below the minimum of 1"),
         ({"DEBUG": "1", "COMMAND_THREADS": "four"}, "COMMAND_THREADS='four' is not a whole number"),
+        (
+            {"DEBUG": "1", "COMMAND_THREADS": "10", "DATABASE_URL": "postgres://u@db:5432/w"},
+            "DB_POOL_MAX=10 must be above COMMAND_THREADS=10: each command thread takes",
+        ),
     ],
 )
 def test_bad_values_raise_improperly_configured(env, message):

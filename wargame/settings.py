@@ -37,6 +37,13 @@ try:
     # Threads per server process that run WebSocket commands on PostgreSQL (SQLite has one
     # writer at a time, so commands there share Django's one database thread).
     COMMAND_THREADS = env_int(ENV, "COMMAND_THREADS", 4, minimum=1)
+    if DATABASE["ENGINE"].endswith("postgresql") and DB_POOL_MAX <= COMMAND_THREADS:
+        # Each command thread holds a pooled connection while it works, and the process needs
+        # one more for everything else (connecting sockets, presence, pages).
+        raise EnvError(
+            f"DB_POOL_MAX={DB_POOL_MAX} must be above COMMAND_THREADS={COMMAND_THREADS}: each "
+            "command thread takes a database connection and the rest of the process needs one"
+        )
     # Separates several deployments (or parallel test workers) sharing one Redis.
     REDIS_PREFIX = ENV.get("REDIS_PREFIX", "wargame").strip() or "wargame"
     JOIN_FAILURES_PER_10_MIN = env_int(ENV, "JOIN_FAILURES_PER_10_MIN", 10, minimum=1)
