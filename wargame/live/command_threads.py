@@ -7,7 +7,8 @@ run on a small pool of threads (COMMAND_THREADS, each with its own pooled connec
 on the same exercise still go one at a time through the exercise's row lock. Each connection
 sends its commands one at a time, so a client's commands keep their order.
 
-SQLite allows one writer at a time, so there commands stay on the one database thread.
+SQLite allows one writer at a time, so there commands stay on the one database thread that
+database_sync_to_async uses, with its one connection.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache, partial
 
-from channels.db import database_sync_to_async
+from asgiref.sync import SyncToAsync
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -31,14 +32,18 @@ def _pool() -> ThreadPoolExecutor:
 @cache
 def in_command_thread(work: Callable) -> Callable[..., Awaitable]:
     """`work` as a coroutine function run where commands run (see the module docstring)."""
-    if not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
-        return database_sync_to_async(work)
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        executor = _pool()
+    else:
+        # The thread that database_sync_to_async uses in a server process, so SQLite keeps one
+        # connection for commands and everything else.
+        executor = SyncToAsync.single_thread_executor
 
     async def run(*args):
         # run_in_executor rather than sync_to_async: a command needs no thread-sensitive
         # context, and this hop is on every command's path (docs/performance.md).
         call = partial(contextvars.copy_context().run, _closing_connections, work, *args)
-        return await asyncio.get_running_loop().run_in_executor(_pool(), call)
+        return await asyncio.get_running_loop().run_in_executor(executor, call)
 
     return run
 
