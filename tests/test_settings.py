@@ -11,12 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def settings_with(**env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
-    }
-    clean.update(env)
+    clean = without_settings_env(**env)
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
@@ -106,8 +101,11 @@ def test_redis_prefix_separates_deployments_sharing_one_redis():
 
 
 def without_settings_env(**env):
-    keep = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "REDIS_PREFIX"}
-    return {**{k: v for k, v in os.environ.items() if k not in keep}, **env}
+    """This process's environment without the settings variables (a developer's own values would
+    change what the tests see), plus `env`."""
+    drop = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "REDIS_PREFIX"}
+    drop |= {"DB_POOL_MAX", "COMMAND_THREADS"}
+    return {**{k: v for k, v in os.environ.items() if k not in drop}, **env}
 
 
 def test_servers_refuse_to_start_without_a_secret_key_when_debug_is_off():

@@ -8,7 +8,7 @@ from django.utils import timezone
 from wargame.game import actions
 from wargame.game.log import event_to_wire
 from wargame.game.models import Event
-from wargame.game.snapshot import to_client_frame
+from wargame.live.broadcast import to_client_frame
 from wargame.live.event_types import EVENT_TYPES, schema_errors
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from wargame.game import rules
 from wargame.game.log import event_to_wire
 from wargame.game.models import Event, Exercise, Participant, ScheduledInject
 from wargame.live import presence
+from wargame.live.broadcast import to_client_frame
 
 REPLAY_CHUNK = 500
 
@@ -114,8 +115,3 @@ def events_between(exercise_id: int, participant: Participant, after: int, upto:
         for e in events.iterator(chunk_size=REPLAY_CHUNK)
         if rules.admits(e.audience, participant.role, participant.team_code)
     ]
-
-
-def to_client_frame(wire_event: dict) -> dict:
-    """The frame as a client sees it: the audience stays on the server."""
-    return {k: v for k, v in wire_event.items() if k != "audience"}

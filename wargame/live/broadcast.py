@@ -31,15 +31,18 @@ def encode_frame(frame: dict) -> str:
     return json.dumps(frame, separators=(",", ":"))
 
 
+def to_client_frame(wire_event: dict) -> dict:
+    """The frame as a client sees it: the audience stays on the server."""
+    return {k: v for k, v in wire_event.items() if k != "audience"}
+
+
 def event_message(wire_event: dict) -> dict:
-    """The group message for one event: seq and audience for the consumer, the frame as text
-    (the audience stays on the server)."""
-    frame = {k: v for k, v in wire_event.items() if k != "audience"}
+    """The group message for one event: seq and audience for the consumer, the frame as text."""
     return {
         "type": "exercise.event",
         "seq": wire_event["seq"],
         "audience": wire_event["audience"],
-        "frame": encode_frame(frame),
+        "frame": encode_frame(to_client_frame(wire_event)),
     }
 
 

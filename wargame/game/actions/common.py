@@ -57,14 +57,23 @@ def append_by(
     check: Callable[[dict], dict | None] | None = None,
 ) -> Event:
     """Append an event the participant caused, once per client id."""
+    locked, unlocked = appends_by(participant, client_id, type, data, audience, check)
+    return once(participant, client_id, locked, unlocked=unlocked)
+
+
+def appends_by(
+    participant: Participant,
+    client_id: str | None,
+    type: str,
+    data: dict,
+    audience,
+    check: Callable[[dict], dict | None] | None = None,
+) -> tuple[Callable[[], Event], Callable[[], Event | None]]:
+    """The same append both ways, for `once`: under the row lock (log.append_event) and in one
+    statement (log.append_unlocked)."""
     args = (participant.exercise_id, type, data, audience)
     options = {"actor": participant, "client_id": client_id, "check": check}
-    return once(
-        participant,
-        client_id,
-        partial(append_event, *args, **options),
-        unlocked=partial(append_unlocked, *args, **options),
-    )
+    return partial(append_event, *args, **options), partial(append_unlocked, *args, **options)
 
 
 def _event_for_client_id(participant: Participant, client_id: str) -> Event | None:

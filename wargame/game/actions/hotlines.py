@@ -10,6 +10,7 @@ from wargame.game import rules
 from wargame.game.actions.common import (
     MAX_TEXT,
     append_by,
+    appends_by,
     clean_text,
     hotline_spec,
     logged_event,
@@ -19,7 +20,7 @@ from wargame.game.actions.common import (
     team_audience,
 )
 from wargame.game.errors import conflict, forbidden
-from wargame.game.log import append_event, append_unlocked
+from wargame.game.log import append_event
 from wargame.game.models import DelayedMessage, Event, Exercise, Participant
 
 MAX_DELAY_MINUTES = 24 * 60
@@ -55,11 +56,12 @@ def do_send_hotline_message(
             "audience": [participant.team_code],
         }
 
-    args = (participant.exercise_id, "hotline.message", data, list(line.members))
-    options = {"actor": participant, "client_id": client_id, "check": decide}
+    append, append_unlocked = appends_by(
+        participant, client_id, "hotline.message", data, list(line.members), decide
+    )
 
     def work() -> Event:
-        event = append_event(*args, **options)
+        event = append()
         if event.type == "hotline.message_queued":
             DelayedMessage.objects.create(
                 exercise_id=participant.exercise_id, queued_seq=event.seq, due=event.data["due"]
@@ -68,7 +70,7 @@ def do_send_hotline_message(
 
     # A message on a delayed line is queued with a DelayedMessage row in the same transaction,
     # so append_unlocked (which declines when `decide` replaces the event) leaves it to `work`.
-    return once(participant, client_id, work, unlocked=lambda: append_unlocked(*args, **options))
+    return once(participant, client_id, work, unlocked=append_unlocked)
 
 
 def do_set_hotline_delay(
