@@ -66,12 +66,12 @@ async def test_a_foreign_origin_is_refused(exercise, alice):
 
 
 async def test_hotline_traffic_reaches_its_teams_and_control_only(
-    exercise, alice, bob, carol, fiona_user, oscar
+    exercise, alice, bob, carol, fiona, oscar
 ):
     a, _ = await join(exercise.pk, await cookie_for(alice))
     b, _ = await join(exercise.pk, await cookie_for(bob))
     c, _ = await join(exercise.pk, await cookie_for(carol))
-    f, _ = await join(exercise.pk, await cookie_for(fiona_user))
+    f, _ = await join(exercise.pk, await cookie_for(fiona.user))
     o, _ = await join(exercise.pk, await cookie_for(oscar.user))
 
     await a.send("m1", "hotline.send", {"hotline": "acm", "text": "Share the J2 report?"})

@@ -72,3 +72,30 @@ def test_player_text_is_rendered_as_text_in_the_join_page(teams):
         reverse("join", args=[teams["USA"].join_code]), {"name": "<script>alert(1)</script>" * 5}
     )
     assert b"<script>alert(1)" not in response.content  # form re-shown with the name escaped
+
+
+@pytest.fixture
+def failing_publish():
+    """A broadcast that fails after commit, as a publish to a Redis that is down would."""
+    from wargame.game import log
+
+    def fail(exercise_id, wire_event):
+        raise ConnectionError("Redis is down")
+
+    log.on_event_committed(fail)
+    yield
+    log._commit_hooks.remove(fail)
+
+
+def test_a_failed_broadcast_does_not_undo_a_committed_join(
+    teams, failing_publish, django_capture_on_commit_callbacks
+):
+    client = Client()
+    url = reverse("join", args=[teams["JPN"].join_code])
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(url, {"name": "Bob"})
+    assert callbacks  # the broadcast was scheduled and ran (and failed)
+    assert response.status_code == 302
+    bob = Participant.objects.get(name="Bob")
+    assert client.get(response["Location"]).status_code == 200  # the seat was remembered
+    assert Event.objects.filter(type="participant.joined", actor=bob).exists()

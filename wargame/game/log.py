@@ -15,6 +15,7 @@ Two ways, one result (the same event, seq, state and broadcast):
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -25,7 +26,30 @@ from django.utils import timezone
 from wargame.game import rules
 from wargame.game.errors import CommandRefused
 from wargame.game.models import Event, Exercise, Participant, new_state_version
-from wargame.live.broadcast import broadcast_event
+
+log = logging.getLogger(__name__)
+
+# Called with (exercise_id, wire event) once an event is committed. wargame.live installs its
+# broadcast here (LiveConfig.ready), so game/ never imports live/: a Celery worker or a
+# management command appends without loading Channels.
+_commit_hooks: list[Callable[[int, dict], None]] = []
+
+
+def on_event_committed(hook: Callable[[int, dict], None]) -> None:
+    """Register `hook(exercise_id, wire_event)` to run after each committed append."""
+    if hook not in _commit_hooks:
+        _commit_hooks.append(hook)
+
+
+def _committed(exercise_id: int, wire_event: dict) -> None:
+    """Hand a committed event to every hook. Never raises: the commit is the truth, and a hook
+    that fails (Redis down) must not turn a committed action into an error for its caller;
+    clients recover what was not delivered from the log."""
+    for hook in _commit_hooks:
+        try:
+            hook(exercise_id, wire_event)
+        except Exception:
+            log.exception("after-commit hook %r failed for exercise %s", hook, exercise_id)
 
 
 def append_event(
@@ -85,7 +109,7 @@ def append_event(
             else None,
         )
     transaction.on_commit(partial(_remember_state, exercise_id, version, state))
-    transaction.on_commit(partial(broadcast_event, exercise_id, event_to_wire(event)))
+    transaction.on_commit(partial(_committed, exercise_id, event_to_wire(event)))
     return event
 
 
@@ -126,7 +150,7 @@ def append_unlocked(
         return None
     event.id, event.seq = row
     event._state.adding = False
-    broadcast_event(exercise_id, event_to_wire(event))  # committed: autocommit, one statement
+    _committed(exercise_id, event_to_wire(event))  # committed: autocommit, one statement
     return event
 
 

@@ -109,7 +109,10 @@ class Event(models.Model):
     type = models.CharField(max_length=64)
     at = models.DateTimeField()
     game_time = models.FloatField()  # game seconds since the scenario start
-    actor = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.SET_NULL)
+    # RESTRICT: a seat that acted cannot be deleted (nor its user), or the log would lose who
+    # did what and the client-id idempotency of its commands. Deleting the whole exercise
+    # still deletes its seats and log together.
+    actor = models.ForeignKey(Participant, null=True, blank=True, on_delete=models.RESTRICT)
     # "all", "control", or a list of team codes (control always sees everything).
     audience = models.JSONField()
     data = models.JSONField(default=dict)
@@ -173,15 +176,3 @@ class DelayedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise_id}#{self.queued_seq} due {self.due}"
-
-
-class Connection(models.Model):
-    """An open WebSocket, for presence. Not game state: nothing here is logged."""
-
-    channel_name = models.CharField(max_length=200, unique=True)
-    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
-    exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="+")
-    seen_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.participant_id} on {self.channel_name}"

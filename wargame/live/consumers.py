@@ -13,12 +13,12 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 
 from wargame.game import rules
 from wargame.game.errors import CommandRefused
-from wargame.game.snapshot import events_between, welcome_and_backlog
 from wargame.live import presence
 from wargame.live.broadcast import deferring_broadcasts, encode_frame, group_name, publish
 from wargame.live.command_threads import in_command_thread
 from wargame.live.identity import participant_for_scope
 from wargame.live.protocol import FrameRefused, parse_frame, run_command
+from wargame.live.snapshot import events_between, welcome_and_backlog
 
 log = logging.getLogger(__name__)
 

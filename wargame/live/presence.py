@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from wargame.game.models import Connection, Participant
+from wargame.game.models import Participant
+from wargame.live.models import Connection
 
 # A server that dies cannot delete its rows; consumers touch theirs every HEARTBEAT seconds,
 # and rows older than STALE are ignored.

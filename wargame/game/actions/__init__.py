@@ -30,7 +30,12 @@ from wargame.game.actions.injects import (
     fire_due_injects,
 )
 from wargame.game.actions.play import do_submit_move
-from wargame.game.actions.setup import control_participant, do_create_exercise, do_join_team
+from wargame.game.actions.setup import (
+    control_participant,
+    do_create_exercise,
+    do_join_team,
+    do_seat_control,
+)
 from wargame.game.actions.tick import tick_running_exercises
 
 __all__ = [
@@ -52,6 +57,7 @@ __all__ = [
     "do_pause_clock",
     "do_release_inject",
     "do_restore_hotline",
+    "do_seat_control",
     "do_resume_clock",
     "do_send_hotline_message",
     "do_send_inject",

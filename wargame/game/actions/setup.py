@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 
 from wargame.game import rules
 from wargame.game.actions.common import clean_text
+from wargame.game.errors import invalid
 from wargame.game.log import append_event
 from wargame.game.models import Exercise, Participant, ScheduledInject, Team
 from wargame.scenarios.models import Scenario
@@ -51,6 +52,24 @@ def do_join_team(team: Team, name: str) -> Participant:
     return participant
 
 
+def do_seat_control(exercise: Exercise, user, role: str, name: str = "") -> Participant:
+    """Give a user a facilitator or observer seat in an exercise, logged as participant.joined
+    (to control only). The admin and the console seat people through here."""
+    if role not in (Participant.Role.FACILITATOR, Participant.Role.OBSERVER):
+        raise invalid(f"role: must be facilitator or observer, got {role!r}")
+    name = clean_text(name or user.get_full_name() or user.get_username(), "name", 80)
+    with transaction.atomic():
+        participant = Participant.objects.create(exercise=exercise, role=role, user=user, name=name)
+        append_event(
+            exercise.pk,
+            "participant.joined",
+            {"team": None, "name": name, "role": role},
+            rules.CONTROL,
+            actor=participant,
+        )
+    return participant
+
+
 def control_participant(exercise: Exercise, user) -> Participant | None:
     """The facilitator or observer seat of a logged-in user, creating a staff user's
     facilitator seat on first use (staff are facilitators of every exercise)."""
@@ -63,13 +82,7 @@ def control_participant(exercise: Exercise, user) -> Participant | None:
     if seat is not None or not user.is_staff:
         return seat
     try:
-        with transaction.atomic():
-            return Participant.objects.create(
-                exercise=exercise,
-                role=Participant.Role.FACILITATOR,
-                user=user,
-                name=user.get_full_name() or user.get_username(),
-            )
+        return do_seat_control(exercise, user, Participant.Role.FACILITATOR)
     except IntegrityError:  # two tabs opened at once
         return Participant.objects.get(
             exercise=exercise, user=user, role=Participant.Role.FACILITATOR

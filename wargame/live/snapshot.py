@@ -7,11 +7,10 @@ from django.utils import timezone
 
 from wargame.game import rules
 from wargame.game.log import event_to_wire
-from wargame.game.models import Event, Exercise, Participant, ScheduledInject
+from wargame.game.models import Exercise, Participant, ScheduledInject
+from wargame.game.queries import visible_events
 from wargame.live import presence
 from wargame.live.broadcast import to_client_frame
-
-REPLAY_CHUNK = 500
 
 
 def participant_view(participant: Participant) -> dict:
@@ -107,11 +106,5 @@ def welcome_and_backlog(
 
 def events_between(exercise_id: int, participant: Participant, after: int, upto: int) -> list:
     """Wire frames of the events after..upto (inclusive) that the participant may see."""
-    events = Event.objects.filter(exercise_id=exercise_id, seq__gt=after, seq__lte=upto).order_by(
-        "seq"
-    )
-    return [
-        to_client_frame(event_to_wire(e))
-        for e in events.iterator(chunk_size=REPLAY_CHUNK)
-        if rules.admits(e.audience, participant.role, participant.team_code)
-    ]
+    seen = visible_events(exercise_id, participant.role, participant.team_code, after, upto)
+    return [to_client_frame(event_to_wire(e)) for e in seen]
