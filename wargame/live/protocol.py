@@ -11,10 +11,9 @@ from typing import Any
 
 from wargame.game import actions
 from wargame.game.errors import CommandRefused, forbidden, invalid, too_large
+from wargame.game.limits import MAX_FRAME_BYTES, MAX_ID_CHARS
 from wargame.game.models import Event, Participant
 
-MAX_FRAME_BYTES = 64 * 1024
-MAX_ID_CHARS = 64
 PLAYER = (Participant.Role.PLAYER,)
 FACILITATOR = (Participant.Role.FACILITATOR,)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from wargame.game import rules
 from wargame.game.actions.common import (
-    MAX_TEXT,
     NOTE_TAGS,
     VERDICTS,
     append_by,
@@ -15,6 +14,7 @@ from wargame.game.actions.common import (
     require_facilitator,
 )
 from wargame.game.errors import conflict
+from wargame.game.limits import MAX_TEXT
 from wargame.game.models import Event, Participant
 
 

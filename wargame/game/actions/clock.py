@@ -11,18 +11,21 @@ from django.utils import timezone
 
 from wargame.game import rules
 from wargame.game.actions.common import (
-    MAX_TITLE,
     append_by,
     clean_text,
     number,
     require_facilitator,
 )
 from wargame.game.errors import CommandRefused, conflict
+from wargame.game.limits import (
+    MAX_COMPRESSION,
+    MAX_PAUSE_MINUTES,
+    MAX_TITLE,
+    MIN_COMPRESSION,
+    MIN_PAUSE_MINUTES,
+)
 from wargame.game.log import append_event
 from wargame.game.models import Event, Exercise, Participant
-
-MAX_PAUSE_MINUTES = 8 * 60
-MAX_COMPRESSION = 1440
 
 
 def do_start_clock(participant: Participant, client_id: str | None = None) -> Event:
@@ -44,7 +47,9 @@ def do_pause_clock(
         "hotlines_frozen": bool(freeze_hotlines),
     }
     if max_minutes is not None:
-        data["max_minutes"] = number(max_minutes, "max_minutes", 1, MAX_PAUSE_MINUTES)
+        data["max_minutes"] = number(
+            max_minutes, "max_minutes", MIN_PAUSE_MINUTES, MAX_PAUSE_MINUTES
+        )
         data["resume_at"] = (timezone.now() + timedelta(minutes=max_minutes)).isoformat()
     return _clock_event(participant, "clock.pause", "clock.paused", ("running",), data, client_id)
 
@@ -58,7 +63,7 @@ def do_resume_clock(participant: Participant, client_id: str | None = None) -> E
 def do_set_compression(
     participant: Participant, compression: float, client_id: str | None = None
 ) -> Event:
-    data = {"compression": number(compression, "compression", 0.1, MAX_COMPRESSION)}
+    data = {"compression": number(compression, "compression", MIN_COMPRESSION, MAX_COMPRESSION)}
     return _clock_event(
         participant,
         "clock.set_compression",

@@ -13,8 +13,6 @@ from wargame.game.log import append_event, append_unlocked
 from wargame.game.models import Event, Participant
 from wargame.scenarios.spec import HotlineSpec
 
-MAX_TEXT = 4000
-MAX_TITLE = 200
 MOVE_CATEGORIES = ("diplomatic", "military", "economic", "information", "legal")
 VERDICTS = ("accepted", "modified", "rejected")
 NOTE_TAGS = ("observation", "strength", "improvement")

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from wargame.game import rules
 from wargame.game.actions.common import (
-    MAX_TEXT,
     append_by,
     appends_by,
     clean_text,
@@ -20,10 +19,9 @@ from wargame.game.actions.common import (
     team_audience,
 )
 from wargame.game.errors import conflict, forbidden
+from wargame.game.limits import MAX_DELAY_MINUTES, MAX_TEXT, MIN_DELAY_MINUTES
 from wargame.game.log import append_event
 from wargame.game.models import DelayedMessage, Event, Exercise, Participant
-
-MAX_DELAY_MINUTES = 24 * 60
 
 
 def do_send_hotline_message(
@@ -78,7 +76,10 @@ def do_set_hotline_delay(
 ) -> Event:
     require_facilitator(participant, "hotline.delay")
     hotline_spec(participant, hotline)
-    data = {"hotline": hotline, "minutes": number(minutes, "minutes", 0, MAX_DELAY_MINUTES)}
+    data = {
+        "hotline": hotline,
+        "minutes": number(minutes, "minutes", MIN_DELAY_MINUTES, MAX_DELAY_MINUTES),
+    }
     return append_by(participant, client_id, "hotline.delay_set", data, rules.CONTROL)
 
 

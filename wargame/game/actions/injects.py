@@ -8,8 +8,6 @@ from django.utils import timezone
 
 from wargame.game import rules
 from wargame.game.actions.common import (
-    MAX_TEXT,
-    MAX_TITLE,
     append_by,
     choice,
     clean_text,
@@ -18,6 +16,7 @@ from wargame.game.actions.common import (
     team_audience,
 )
 from wargame.game.errors import conflict, invalid
+from wargame.game.limits import MAX_TEXT, MAX_TITLE
 from wargame.game.log import append_event
 from wargame.game.models import Event, Exercise, Participant, ScheduledInject
 from wargame.scenarios.spec import METHODS, InjectSpec

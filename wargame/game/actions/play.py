@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from wargame.game.actions.common import (
-    MAX_TEXT,
     MOVE_CATEGORIES,
     append_by,
     choice,
     clean_text,
 )
 from wargame.game.errors import forbidden, invalid
+from wargame.game.limits import MAX_TEXT
 from wargame.game.models import Event, Participant
 
 

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from wargame.game import rules
 from wargame.game.actions.common import clean_text
 from wargame.game.errors import invalid
+from wargame.game.limits import MAX_NAME
 from wargame.game.log import append_event
 from wargame.game.models import Exercise, Participant, ScheduledInject, Team
 from wargame.scenarios.models import Scenario
@@ -37,7 +38,7 @@ def do_create_exercise(scenario: Scenario, name: str = "") -> Exercise:
 
 
 def do_join_team(team: Team, name: str) -> Participant:
-    name = clean_text(name, "name", 80)
+    name = clean_text(name, "name", MAX_NAME)
     with transaction.atomic():
         participant = Participant.objects.create(
             exercise_id=team.exercise_id, role=Participant.Role.PLAYER, team=team, name=name
@@ -57,7 +58,7 @@ def do_seat_control(exercise: Exercise, user, role: str, name: str = "") -> Part
     (to control only). The admin and the console seat people through here."""
     if role not in (Participant.Role.FACILITATOR, Participant.Role.OBSERVER):
         raise invalid(f"role: must be facilitator or observer, got {role!r}")
-    name = clean_text(name or user.get_full_name() or user.get_username(), "name", 80)
+    name = clean_text(name or user.get_full_name() or user.get_username(), "name", MAX_NAME)
     with transaction.atomic():
         participant = Participant.objects.create(exercise=exercise, role=role, user=user, name=name)
         append_event(
