@@ -1,0 +1,17 @@
+"""The parts of the fan-out benchmark (`bench/fanout.py` is its entry point).
+
+Not `bench/fanout/`: a package of that name would be shadowed by the script `bench/fanout.py`,
+which Python puts first on the path as `fanout` when it is run. `bench/` is on the path as the
+script's directory, so the script imports this package as `fanout_lib`; the modules here import
+each other relatively.
+
+- `cli`: flags and the loop over modes, one JSON line each.
+- `modes`: one mode end to end.
+- Servers and processes: `uvicorn_server` (start, readiness, stop a process group),
+  `project_server` (the app, its database and `manage.py`), `cpu` (CPU accounting from /proc).
+- The client: `http_client` (HTTP login and join), `exercises` (exercises and sessions to load),
+  `client` (WebSockets: connect, read, close), `recorder` (what arrived when).
+- The load: `plan` (the timetable: which command to which exercise and socket, who gets it),
+  `load` (connect, send on the timetable, drain, measure).
+- `report`: the figures and the JSON line.
+"""
