@@ -6,12 +6,13 @@ script's directory, so the script imports this package as `fanout_lib`; the modu
 each other relatively.
 
 - `cli`: flags and the loop over modes, one JSON line each.
-- `modes`: one mode end to end.
+- `modes`: one mode end to end: the project's load, then the chat baseline's (`--compare-chat`).
 - Servers and processes: `uvicorn_server` (start, readiness, stop a process group),
-  `project_server` (the app, its database and `manage.py`), `cpu` (CPU accounting from /proc).
+  `project_server` (the app, its database and `manage.py`), `chat_server` (the baseline chat),
+  `cpu` (CPU accounting from /proc).
 - The client: `http_client` (HTTP login and join), `exercises` (exercises and sessions to load),
   `client` (WebSockets: connect, read, close), `recorder` (what arrived when).
-- The load: `plan` (the timetable: which command to which exercise and socket, who gets it),
+- The load: `plan` (the timetable: which command to which room and socket, who should get it),
   `load` (connect, send on the timetable, drain, measure).
 - `report`: the figures and the JSON line.
 """

@@ -7,7 +7,8 @@ import argparse
 import json
 import signal
 
-from .common import log
+from .chat_server import chat_dir
+from .common import BenchError, log
 from .modes import run_mode
 
 DESCRIPTION = (
@@ -55,6 +56,16 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--py-spy", metavar="PATH", help="py-spy binary: profile the server")
     p.add_argument("--py-spy-dir", metavar="DIR", help="where py-spy writes (default tmp)")
+    p.add_argument(
+        "--compare-chat",
+        action="store_true",
+        help="after each mode's load, run the same load on the bare Channels chat baseline",
+    )
+    p.add_argument(
+        "--chat-dir",
+        metavar="DIR",
+        help="the directory of baseline_chat.py (default: ../shared/bench from the repo)",
+    )
     return p
 
 
@@ -65,6 +76,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         p.error("--rate and --duration must be > 0, --exercises and --participants >= 1")
     if args.rate * args.duration > 200_000:
         p.error("--rate × --duration is capped at 200,000 events")
+    if args.compare_chat:
+        try:  # before the app's run, not minutes later
+            chat_dir(args.chat_dir)
+        except BenchError as exc:
+            p.error(str(exc))
     return args
 
 
@@ -89,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 - report and go on to the next mode
             log(f"{mode} failed: {exc}")
             result = {"mode": mode, "error": f"{type(exc).__name__}: {exc}"[:2000]}
-        failed = failed or "error" in result
+        failed = failed or "error" in result or "error" in result.get("chat", {})
         print(json.dumps(result, separators=(",", ":")), flush=True)
         if "error" not in result:
             log(summary(mode, result))
@@ -97,7 +113,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def summary(mode: str, result: dict) -> str:
-    return (
+    text = (
         f"{mode}: p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
         f"lost {result['lost']}, persisted {result['persisted_events_per_s']}/s"
     )
+    chat = result.get("chat")
+    if chat and "error" not in chat:
+        text += (
+            f"; chat p50 {chat['p50_ms']} ms, p99 {chat['p99_ms']} ms, lost {chat['lost']}"
+            f" (p99 ×{result['p99_vs_chat']})"
+        )
+    return text

@@ -1,6 +1,9 @@
 """The WebSocket side of the client: connect every socket, read every frame, close them all.
 
-Latency is send → receive, both taken with `time.perf_counter` in this one process.
+One reader loop and one recorder serve both the app and the chat baseline, so latency is
+measured the same way for both (send → receive, `time.perf_counter`, one process). Only the
+decoding of a frame differs: the app wraps the text in a JSON event frame and answers commands
+with acks; the chat echoes the bare text.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from .recorder import Recorder
 class Sock:
     __slots__ = ("idx", "ex", "path", "cookie", "role", "team", "control", "ws", "seen", "closed")
 
-    def __init__(self, idx: int, ex: int, path: str, cookie: str):
+    def __init__(self, idx: int, ex: int, path: str, cookie: str | None):
         self.idx, self.ex, self.path, self.cookie = idx, ex, path, cookie
         self.role = self.team = self.ws = None
         self.control = False
@@ -24,25 +27,28 @@ class Sock:
         self.closed = False
 
 
-async def connect_all(socks: list[Sock], port: int, *, deflate: bool) -> float:
-    """Open every socket (16 handshakes at a time) and read its welcome; the seconds it took."""
+async def connect_all(socks: list[Sock], port: int, *, welcome: bool, deflate: bool) -> float:
+    """Open every socket (16 handshakes at a time); the seconds it took."""
     gate = asyncio.Semaphore(16)
     log(f"connecting {len(socks)} WebSockets")
     t = time.perf_counter()
-    await asyncio.gather(*(_open(s, port, gate, deflate) for s in socks))
+    await asyncio.gather(*(_open(s, port, gate, welcome, deflate) for s in socks))
     connect_s = time.perf_counter() - t
-    log(f"all {len(socks)} welcomes received in {connect_s:.1f}s")
+    if welcome:
+        log(f"all {len(socks)} welcomes received in {connect_s:.1f}s")
+    else:
+        log(f"all {len(socks)} connected in {connect_s:.1f}s")
     return connect_s
 
 
-async def _open(s: Sock, port: int, gate: asyncio.Semaphore, deflate: bool):
+async def _open(s: Sock, port: int, gate: asyncio.Semaphore, welcome: bool, deflate: bool):
     from websockets.asyncio.client import connect
 
     async with gate:
         s.ws = await connect(
             f"ws://{HOST}:{port}{s.path}",
             origin=f"http://{HOST}:{port}",
-            additional_headers={"Cookie": f"sessionid={s.cookie}"},
+            additional_headers={"Cookie": f"sessionid={s.cookie}"} if s.cookie else None,
             compression="deflate" if deflate else None,
             proxy=None,
             open_timeout=60,
@@ -51,6 +57,8 @@ async def _open(s: Sock, port: int, gate: asyncio.Semaphore, deflate: bool):
             max_queue=None,
             user_agent_header=None,
         )
+        if not welcome:
+            return
         first = json.loads(await asyncio.wait_for(s.ws.recv(), 60))
     if first.get("type") != "welcome":
         raise BenchError(f"first frame is not a welcome: {first}")
@@ -73,6 +81,17 @@ def app_frames(st: Recorder):
         text = data.get("text") or data.get("body") if data else None
         if text and text.startswith(TOKEN):
             st.on_event(sock, int(text[plen : text.index(" ", plen)]), now)
+
+    return on_frame
+
+
+def chat_frames(st: Recorder):
+    """Decode the chat's frames: the text that was sent, as it was sent."""
+    plen = len(TOKEN)
+
+    def on_frame(sock: Sock, raw: str, now: float) -> None:
+        if raw.startswith(TOKEN):
+            st.on_event(sock, int(raw[plen : raw.index(" ", plen)]), now)
 
     return on_frame
 

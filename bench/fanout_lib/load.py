@@ -1,4 +1,8 @@
-"""Running one load: connect every socket, send on the timetable (open loop), drain, measure."""
+"""Running one load: connect every socket, send on the timetable (open loop), drain, measure.
+
+The app and the chat baseline go through the same steps with the same client; a `Target` says
+what differs (the server, its rooms, whether it greets and acks, how its frames read).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .client import Sock, app_frames, close_all, connect_all, start_readers
+from .client import Sock, close_all, connect_all, start_readers
 from .common import log
 from .cpu import background_busy_pct, snapshot, window_figures
 from .plan import Room, Timetable, sockets_for
@@ -21,12 +25,16 @@ from .uvicorn_server import UvicornServer
 
 @dataclass
 class Target:
-    """What one load runs against."""
+    """What one load runs against, and how it speaks."""
 
     server: UvicornServer
     mode: str
     rooms: list[Room]
     timetable: Callable[[list[list[Sock]]], Timetable]  # built once every socket is open
+    frames: Callable[[Recorder], Callable]  # client.app_frames or client.chat_frames
+    welcome: bool  # the first frame names the socket's role and team
+    answers: bool  # every command is acked (or refused)
+    profile: bool = False  # py-spy may sample the server (--py-spy)
 
 
 @dataclass
@@ -59,23 +67,23 @@ async def run_load(target: Target, args) -> LoadResult:
     groups = sockets_for(target.rooms)
     socks = [s for group in groups for s in group]
     port = target.server.port
-    connect_s = await connect_all(socks, port, deflate=args.deflate)
+    connect_s = await connect_all(socks, port, welcome=target.welcome, deflate=args.deflate)
     timetable = target.timetable(groups)
     st = Recorder(timetable.total)
-    readers = start_readers(socks, st, app_frames(st))
+    readers = start_readers(socks, st, target.frames(st))
 
     server_pids = target.server.pids()
     background_pct = await background_busy_pct(server_pids)
     if background_pct and background_pct > 10:
         log(f"warning: the machine is {background_pct}% busy before the load starts")
-    profiler = await start_profiler(target, args)
+    profiler = await start_profiler(target, args) if target.profile else None
 
     cpu_before = snapshot(server_pids)
     log(f"sending {timetable.total} events at {args.rate}/s for {args.duration}s (open loop)")
     t0, wall0, send_end = await send_on_timetable(timetable, st)
     cpu_after = snapshot(server_pids)
     log(f"sent {st.sent} in {send_end - t0:.2f}s; draining up to {args.drain}s")
-    await drain(st, args.drain)
+    await drain(st, args.drain, answers=target.answers)
     drain_s = time.perf_counter() - send_end
 
     await stop_profiler(profiler)
@@ -125,12 +133,12 @@ async def send_on_timetable(timetable: Timetable, st: Recorder) -> tuple[float, 
     return t0, wall0, pc()
 
 
-async def drain(st: Recorder, seconds: float) -> None:
-    """Wait up to `seconds` for the deliveries and answers still due."""
+async def drain(st: Recorder, seconds: float, *, answers: bool) -> None:
+    """Wait up to `seconds` for the deliveries still due (and the answers, if any come)."""
     expected_total = sum(st.expected)
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
-        if len(st.latencies) >= expected_total and len(st.answered) >= st.sent:
+        if len(st.latencies) >= expected_total and (not answers or len(st.answered) >= st.sent):
             return
         await asyncio.sleep(0.05)
 

@@ -1,8 +1,9 @@
-"""The load plan: which command goes to which exercise and socket at which time, who gets it.
+"""The load plan: which command goes to which room and socket at which time, and who gets it.
 
-Tick i is sent i / rate s after the start, to room (exercise) i mod R, whatever the server
-answers: an open loop. The expected deliveries of a tick are counted when it is sent, from the
-audience rules of docs/protocol.md.
+Tick i is sent i / rate s after the start, to room i mod R (a room is an exercise, or a chat
+room of the baseline), whatever the server answers: an open loop. The expected deliveries of
+a tick are counted when it is sent, from the audience rules of docs/protocol.md (the app) or
+"everyone in the room, the sender too" (the chat).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from .common import FILLER, TOKEN
 
 @dataclass(frozen=True)
 class Room:
-    """Where an exercise's sockets connect, and one session cookie per participant."""
+    """Where a room's sockets connect and one session cookie per participant (None: no login)."""
 
     path: str
-    cookies: list[str]
+    cookies: list[str | None]
     hotlines: list[dict] = field(default_factory=list)
 
 
@@ -27,7 +28,7 @@ class Room:
 class Command:
     sock: Sock  # who sends it
     payload: str  # the WebSocket text frame
-    kind: str  # "inject" or "hotline"
+    kind: str  # "inject", "hotline" (the app) or "chat"
     audience: tuple[str, ...] | None  # the teams that see it; None: every socket of the room
 
 
@@ -106,3 +107,11 @@ class AppTimetable(Timetable):
         sock, hotline, audience = pairs[(k // 2) % len(pairs)]
         frame = {"id": f"b{i}", "type": "hotline.send", "data": {"hotline": hotline, "text": text}}
         return Command(sock, json.dumps(frame), "hotline", audience)
+
+
+class ChatTimetable(Timetable):
+    """Each room's sockets take turns sending the bare text; everyone in the room gets it."""
+
+    def _command(self, i: int, room: int, k: int) -> Command:
+        group = self.groups[room]
+        return Command(group[k % len(group)], f"{TOKEN}{i} {FILLER}", "chat", None)

@@ -82,7 +82,7 @@ def persist_figures(run: LoadResult, persisted: dict[int, float]) -> dict:
 
 
 def app_line(mode: str, args, server: ProjectServer, record: ServerRecord, run: LoadResult) -> dict:
-    """The mode's JSON object."""
+    """The mode's JSON object (without the chat comparison)."""
     st = run.st
     acks = sorted(st.ack_latencies)
     lags = sorted(st.send_lag)
@@ -141,6 +141,18 @@ def server_figures(mode: str, args, server: ProjectServer, error_lines: int) -> 
         "error_lines_in_log": error_lines,
         "experiments": server.experiments(),
     }
+
+
+def chat_figures(run: LoadResult) -> dict:
+    """The `chat` object: the baseline's latency and deliveries under the same load."""
+    return {**latency_ms(run.st), **deliveries(run.st)}
+
+
+def p99_ratio(app_p99_ms: float | None, chat_p99_ms: float | None) -> float | None:
+    """`p99_vs_chat`: the app's p99 over the chat's, from the figures the line shows."""
+    if not app_p99_ms or not chat_p99_ms:
+        return None
+    return round(app_p99_ms / chat_p99_ms, 2)
 
 
 def write_samples(path: str, mode: str, run: LoadResult, persisted: dict[int, float]) -> None:
