@@ -1,9 +1,10 @@
 """The parts of the fan-out benchmark (`bench/fanout.py` is its entry point).
 
-Not `bench/fanout/`: a package of that name would be shadowed by the script `bench/fanout.py`,
-which Python puts first on the path as `fanout` when it is run. `bench/` is on the path as the
-script's directory, so the script imports this package as `fanout_lib`; the modules here import
-each other relatively.
+Not `bench/fanout/`: that package and the script `bench/fanout.py` would share the name
+`fanout` in one directory (`import fanout` finds the package, never the script), and
+`python bench/fanout.py` and `make bench` must keep working. Running the script puts `bench/`
+first on the path, so it imports this package as `fanout_lib`; the modules here import each
+other relatively.
 
 - `cli`: flags and the loop over modes, one JSON line each.
 - `modes`: one mode end to end: the project's load, then the chat baseline's (`--compare-chat`).
