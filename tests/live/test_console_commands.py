@@ -79,7 +79,7 @@ REFUSALS = [
         "clock.set_compression",
         {"compression": 5000},
         "invalid",
-        "compression: must be a number from 0.1 to 1440, got 5000",
+        "data.compression: must be a number from 0.1 to 1440, got 5000",
     ),
     (
         "hotline.delay",
@@ -115,7 +115,7 @@ REFUSALS = [
         "note.add",
         {"text": "x", "tag": "rumour"},
         "invalid",
-        "tag: must be one of observation, strength, improvement, got 'rumour'",
+        "data.tag: must be one of improvement, observation, strength, got 'rumour'",
     ),
 ]
 

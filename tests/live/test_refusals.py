@@ -99,7 +99,7 @@ PLAYER_REFUSALS = [
         ),
         "l",
         "too_large",
-        "text: 4001 characters is over the limit of 4000",
+        "data.text: 4001 characters is over the limit of 4000",
     ),
     (
         "frame over 64 KiB",
@@ -109,6 +109,59 @@ PLAYER_REFUSALS = [
         None,
         "too_large",
         "frame: over the limit of 65536 bytes",
+    ),
+    (
+        "NUL in a text",
+        '{"id": "z", "type": "hotline.send", "data": {"hotline": "acm", "text": "a\\u0000b"}}',
+        "z",
+        "invalid",
+        "data.text: must not contain NUL characters",
+    ),
+    (
+        "NUL in the id",
+        '{"id": "z\\u0000", "type": "hotline.send", "data": {"hotline": "acm", "text": "x"}}',
+        None,
+        "invalid",
+        "id: must be text of 1 to 64 characters, without NUL characters",
+    ),
+    (
+        "lone surrogate in a text",
+        '{"id": "s", "type": "hotline.send", "data": {"hotline": "acm", "text": "\\ud83d"}}',
+        "s",
+        "invalid",
+        "data.text: contains half of a UTF-16 surrogate pair",
+    ),
+    (
+        "lone surrogate in the id",
+        '{"id": "\\udc00", "type": "hotline.send", "data": {"hotline": "acm", "text": "x"}}',
+        None,
+        "invalid",
+        "id: contains half of a UTF-16 surrogate pair",
+    ),
+    (
+        "nested ten thousand deep",
+        "[" * 10000 + "]" * 10000,
+        None,
+        "invalid",
+        "frame: must be a JSON object with id, type and data",
+    ),
+    (
+        "deep object in data",
+        '{"id": "d", "type": "hotline.send", "data": {"hotline": "acm", "text": '
+        + '{"a": ' * 5000
+        + "1"
+        + "}" * 5000
+        + "}}",
+        "d",
+        "invalid",
+        "data.text.a.a.a.a.a.a: nested deeper than 8 levels",
+    ),
+    (
+        "deep value in an unknown field",
+        '{"id": "u", "type": "clock.start", "extra": ' + "[" * 10000 + "]" * 10000 + "}",
+        "u",
+        "invalid",
+        "extra[…][…][…][…][…][…][…]: nested deeper than 8 levels",
     ),
     (
         "hotline the team is not on",
@@ -188,7 +241,7 @@ FACILITATOR_REFUSALS = [
         "inject.send",
         {"to": "all", "title": "t", "body": "b", "method": "fax"},
         "invalid",
-        "method: must be one of news, intel, cable, phone, social, sitrep, announcement, got 'fax'",
+        "data.method: must be one of announcement, cable, intel, news, phone, sitrep, social, got 'fax'",
     ),
     (
         "inject with an empty title",

@@ -23,7 +23,7 @@ from functools import partial
 from django.db import connection, transaction
 from django.utils import timezone
 
-from wargame.game import rules
+from wargame.game import events, rules
 from wargame.game.errors import CommandRefused
 from wargame.game.models import Event, Exercise, Participant, new_state_version
 
@@ -56,19 +56,21 @@ def append_event(
     exercise_id: int,
     type: str,
     data: dict,
-    audience,
     *,
+    spec=None,
     actor: Participant | None = None,
     client_id: str | None = None,
     check: Callable[[dict], dict | None] | None = None,
 ) -> Event:
     """Allocate the next seq under the exercise's row lock, insert the event, update the cached
-    state, and broadcast after commit. Must run inside transaction.atomic().
+    state, and hand it to the commit hooks after commit. Must run inside transaction.atomic().
 
+    The data is checked against the event type's declaration (wargame/game/events.py) and the
+    audience follows from the type's rule (`spec`, the scenario, is needed for hotlines).
     `check(state)` runs under the lock. It may raise CommandRefused (the surrounding atomic
-    block then rolls back and nothing is persisted), or return a dict replacing any of "type",
-    "data" and "audience" when what to append depends on the state (a message on a delayed
-    hotline is queued instead of delivered).
+    block then rolls back and nothing is persisted), or return a dict replacing "type" and/or
+    "data" when what to append depends on the state (a message on a delayed hotline is queued
+    instead of delivered).
     """
     if not connection.in_atomic_block:
         raise RuntimeError("append_event must run inside transaction.atomic()")
@@ -89,7 +91,7 @@ def append_event(
         decided = check(state) or {}
         type = decided.get("type", type)
         data = decided.get("data", data)
-        audience = decided.get("audience", audience)
+    audience = _audience(type, data, spec)
     now = timezone.now()
     event = _unsaved_event(exercise_id, seq, type, now, state, actor, audience, data, client_id)
     with connection.cursor() as cursor:
@@ -117,8 +119,8 @@ def append_unlocked(
     exercise_id: int,
     type: str,
     data: dict,
-    audience,
     *,
+    spec=None,
     actor: Participant | None = None,
     client_id: str | None = None,
     check: Callable[[dict], dict | None] | None = None,
@@ -139,6 +141,7 @@ def append_unlocked(
     now = timezone.now()
     if rules.apply(state, {"seq": 0, "type": type, "at": now, "data": data}) != state:
         return None
+    audience = _audience(type, data, spec)
     event = _unsaved_event(exercise_id, None, type, now, state, actor, audience, data, client_id)
     with connection.cursor() as cursor:
         values = _row(event)
@@ -156,6 +159,12 @@ def append_unlocked(
 
 _INSERTED = ("exercise", "seq", "type", "at", "game_time", "actor", "audience", "data", "client_id")
 _INSERTED_FIELDS = [Event._meta.get_field(name) for name in _INSERTED]
+
+
+def _audience(type: str, data: dict, spec):
+    """The audience the type's rule gives, once the data has passed its declaration."""
+    events.check_data(type, data)
+    return events.EVENTS[type].audience(data, spec)
 
 
 def _unsaved_event(exercise_id, seq, type, at, state, actor, audience, data, client_id) -> Event:

@@ -3,7 +3,6 @@ advancing the game's moves (turns)."""
 
 from __future__ import annotations
 
-from wargame.game import rules
 from wargame.game.actions.common import (
     NOTE_TAGS,
     VERDICTS,
@@ -45,8 +44,7 @@ def do_adjudicate_move(
         if status != "pending":
             raise conflict(f"move.adjudicate: move {move} was already {status}")
 
-    audience = rules.ALL if publish else [submitted.data["team"]]
-    return append_by(participant, client_id, "move.adjudicated", data, audience, check=check)
+    return append_by(participant, client_id, "move.adjudicated", data, check=check)
 
 
 def do_add_note(
@@ -59,7 +57,7 @@ def do_add_note(
         "tag": choice(tag, "tag", NOTE_TAGS),
         "by": participant.name,
     }
-    return append_by(participant, client_id, "note.added", data, rules.CONTROL)
+    return append_by(participant, client_id, "note.added", data)
 
 
 def do_advance_turn(participant: Participant, client_id: str | None = None) -> Event:
@@ -78,4 +76,4 @@ def do_advance_turn(participant: Participant, client_id: str | None = None) -> E
             "data": {"index": index, "id": move.id, "title": move.title, "summary": move.summary}
         }
 
-    return append_by(participant, client_id, "turn.advanced", {}, rules.ALL, check=next_turn)
+    return append_by(participant, client_id, "turn.advanced", {}, check=next_turn)

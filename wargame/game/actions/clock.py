@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from wargame.game import rules
 from wargame.game.actions.common import (
     append_by,
     clean_text,
@@ -84,7 +83,7 @@ def _clock_event(participant, command, event_type, allowed_from, data, client_id
                 f"{command} needs it to be {' or '.join(allowed_from)}"
             )
 
-    return append_by(participant, client_id, event_type, data, rules.ALL, check=check)
+    return append_by(participant, client_id, event_type, data, check=check)
 
 
 def auto_resume_if_due(exercise_id: int, now: datetime | None = None) -> Event | None:
@@ -102,8 +101,6 @@ def auto_resume_if_due(exercise_id: int, now: datetime | None = None) -> Event |
 
     try:
         with transaction.atomic():
-            return append_event(
-                exercise_id, "clock.resumed", {"auto": True}, rules.ALL, check=same_pause
-            )
+            return append_event(exercise_id, "clock.resumed", {"auto": True}, check=same_pause)
     except CommandRefused:
         return None

@@ -9,13 +9,10 @@ from django.db import IntegrityError, transaction
 
 from wargame.game import rules
 from wargame.game.errors import CommandRefused, forbidden, invalid, too_large
+from wargame.game.fields import MOVE_CATEGORIES, NOTE_TAGS, VERDICTS  # noqa: F401 (used by pages)
 from wargame.game.log import append_event, append_unlocked
 from wargame.game.models import Event, Participant
 from wargame.scenarios.spec import HotlineSpec
-
-MOVE_CATEGORIES = ("diplomatic", "military", "economic", "information", "legal")
-VERDICTS = ("accepted", "modified", "rejected")
-NOTE_TAGS = ("observation", "strength", "improvement")
 
 
 def once(
@@ -51,11 +48,10 @@ def append_by(
     client_id: str | None,
     type: str,
     data: dict,
-    audience,
     check: Callable[[dict], dict | None] | None = None,
 ) -> Event:
     """Append an event the participant caused, once per client id."""
-    locked, unlocked = appends_by(participant, client_id, type, data, audience, check)
+    locked, unlocked = appends_by(participant, client_id, type, data, check)
     return once(participant, client_id, locked, unlocked=unlocked)
 
 
@@ -64,13 +60,17 @@ def appends_by(
     client_id: str | None,
     type: str,
     data: dict,
-    audience,
     check: Callable[[dict], dict | None] | None = None,
 ) -> tuple[Callable[[], Event], Callable[[], Event | None]]:
     """The same append both ways, for `once`: under the row lock (log.append_event) and in one
     statement (log.append_unlocked)."""
-    args = (participant.exercise_id, type, data, audience)
-    options = {"actor": participant, "client_id": client_id, "check": check}
+    args = (participant.exercise_id, type, data)
+    options = {
+        "spec": participant.exercise.scenario.spec,
+        "actor": participant,
+        "client_id": client_id,
+        "check": check,
+    }
     return partial(append_event, *args, **options), partial(append_unlocked, *args, **options)
 
 

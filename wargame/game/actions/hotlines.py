@@ -51,12 +51,9 @@ def do_send_hotline_message(
         return {
             "type": "hotline.message_queued",
             "data": {**data, "due": now_game + status["delay"] * 60, "delay": status["delay"]},
-            "audience": [participant.team_code],
         }
 
-    append, append_unlocked = appends_by(
-        participant, client_id, "hotline.message", data, list(line.members), decide
-    )
+    append, append_unlocked = appends_by(participant, client_id, "hotline.message", data, decide)
 
     def work() -> Event:
         event = append()
@@ -80,7 +77,7 @@ def do_set_hotline_delay(
         "hotline": hotline,
         "minutes": number(minutes, "minutes", MIN_DELAY_MINUTES, MAX_DELAY_MINUTES),
     }
-    return append_by(participant, client_id, "hotline.delay_set", data, rules.CONTROL)
+    return append_by(participant, client_id, "hotline.delay_set", data)
 
 
 def do_cut_hotline(participant: Participant, hotline: str, client_id: str | None = None):
@@ -94,7 +91,7 @@ def do_restore_hotline(participant: Participant, hotline: str, client_id: str | 
 def _cut_or_restore(participant, hotline, cut: bool, client_id) -> Event:
     command = "hotline.cut" if cut else "hotline.restore"
     require_facilitator(participant, command)
-    line = hotline_spec(participant, hotline)
+    hotline_spec(participant, hotline)  # refuses an unknown hotline
 
     def check(state: dict) -> None:
         if rules.hotline_status(state, hotline)["cut"] == cut:
@@ -102,9 +99,7 @@ def _cut_or_restore(participant, hotline, cut: bool, client_id) -> Event:
 
     event_type = "hotline.cut" if cut else "hotline.restored"
     # The hotline's teams see that it is down (or back); other teams do not learn it exists.
-    return append_by(
-        participant, client_id, event_type, {"hotline": hotline}, list(line.members), check=check
-    )
+    return append_by(participant, client_id, event_type, {"hotline": hotline}, check=check)
 
 
 def do_leak_message(participant: Participant, seq, to, client_id: str | None = None) -> Event:
@@ -116,7 +111,7 @@ def do_leak_message(participant: Participant, seq, to, client_id: str | None = N
         "original_seq": seq,
         **{k: message.data[k] for k in ("hotline", "text", "from_team", "from_name")},
     }
-    return append_by(participant, client_id, "hotline.leaked", data, audience)
+    return append_by(participant, client_id, "hotline.leaked", data)
 
 
 def deliver_due_messages(exercise_id: int, now=None) -> list[Event]:
@@ -126,7 +121,6 @@ def deliver_due_messages(exercise_id: int, now=None) -> list[Event]:
     due = DelayedMessage.objects.filter(
         exercise_id=exercise_id, delivered=False, due__lte=clock.game_seconds(now or timezone.now())
     ).order_by("due", "queued_seq")
-    members = {h.id: list(h.members) for h in exercise.scenario.spec.hotlines}
     delivered = []
     for row in due:
         with transaction.atomic():
@@ -140,7 +134,7 @@ def deliver_due_messages(exercise_id: int, now=None) -> list[Event]:
                     exercise_id,
                     "hotline.message",
                     data,
-                    members[data["hotline"]],
+                    spec=exercise.scenario.spec,
                     actor=queued.actor,
                 )
             )

@@ -44,7 +44,7 @@ def do_send_inject(
         "method": choice(method, "method", METHODS),
         "from": clean_text(sender, "from", MAX_TITLE) if sender else "White cell",
     }
-    return append_by(participant, client_id, "inject.delivered", data, audience)
+    return append_by(participant, client_id, "inject.delivered", data)
 
 
 # Scripted injects: the facilitator's hand -------------------------------------------------------
@@ -101,7 +101,6 @@ def do_edit_inject(
             participant.exercise_id,
             "msel.edited",
             data,
-            rules.CONTROL,
             actor=participant,
             client_id=client_id,
         )
@@ -124,7 +123,6 @@ def _change_state(participant, command, event_type, inject, allowed, to_state, c
             participant.exercise_id,
             event_type,
             {"inject": inject},
-            rules.CONTROL,
             actor=participant,
             client_id=client_id,
         )
@@ -194,7 +192,6 @@ def _release(row, spec: InjectSpec, allowed, *, actor=None, client_id=None, chec
         row.exercise_id,
         "inject.delivered",
         data,
-        audience,
         actor=actor,
         client_id=client_id,
         check=check,

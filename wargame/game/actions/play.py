@@ -35,4 +35,4 @@ def do_submit_move(
             others = ", ".join(t for t in teams if t != participant.team_code)
             raise invalid(f"target: must be another team ({others}), got {target!r}")
         data["target"] = target
-    return append_by(participant, client_id, "move.submitted", data, [participant.team_code])
+    return append_by(participant, client_id, "move.submitted", data)

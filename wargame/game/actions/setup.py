@@ -31,7 +31,6 @@ def do_create_exercise(scenario: Scenario, name: str = "") -> Exercise:
             exercise.pk,
             "exercise.created",
             {"name": exercise.name, "scenario": scenario.slug, "version": scenario.source_sha256},
-            rules.ALL,
         )
     exercise.refresh_from_db()
     return exercise
@@ -47,7 +46,6 @@ def do_join_team(team: Team, name: str) -> Participant:
             team.exercise_id,
             "participant.joined",
             {"team": team.code, "name": name, "role": participant.role},
-            [team.code],
             actor=participant,
         )
     return participant
@@ -65,7 +63,6 @@ def do_seat_control(exercise: Exercise, user, role: str, name: str = "") -> Part
             exercise.pk,
             "participant.joined",
             {"team": None, "name": name, "role": role},
-            rules.CONTROL,
             actor=participant,
         )
     return participant
