@@ -71,7 +71,7 @@ def given(value, default=None):
 
 
 @command("hotline.send", roles=PLAYER, appends=("hotline.message", "hotline.message_queued"))
-class HotlineSend(CommandData):
+class HotlineSendCommand(CommandData):
     """Your team must be on the hotline, and it must be up (and not frozen by a pause); on a
     delayed hotline the message is queued."""
 
@@ -83,7 +83,7 @@ class HotlineSend(CommandData):
 
 
 @command("move.submit", roles=PLAYER, appends=("move.submitted",))
-class MoveSubmit(CommandData):
+class MoveSubmitCommand(CommandData):
     """A move for the white cell to adjudicate; `target` is another team."""
 
     text: Text
@@ -100,7 +100,7 @@ class MoveSubmit(CommandData):
 
 
 @command("inject.send", roles=FACILITATOR, appends=("inject.delivered",))
-class InjectSend(CommandData):
+class InjectSendCommand(CommandData):
     """An ad-hoc inject; `from` is the simulated actor (default "White cell"), `method`
     defaults to news."""
 
@@ -123,7 +123,7 @@ class InjectSend(CommandData):
 
 
 @command("msel.release", roles=FACILITATOR, appends=("inject.delivered",))
-class MselRelease(CommandData):
+class MselReleaseCommand(CommandData):
     """Release a scripted inject now; it must be scheduled or held."""
 
     inject: Ident
@@ -133,7 +133,7 @@ class MselRelease(CommandData):
 
 
 @command("msel.hold", roles=FACILITATOR, appends=("msel.held",))
-class MselHold(CommandData):
+class MselHoldCommand(CommandData):
     """Hold a scheduled inject: the clock will not release it."""
 
     inject: Ident
@@ -143,7 +143,7 @@ class MselHold(CommandData):
 
 
 @command("msel.skip", roles=FACILITATOR, appends=("msel.skipped",))
-class MselSkip(CommandData):
+class MselSkipCommand(CommandData):
     """Skip an inject that is scheduled or held."""
 
     inject: Ident
@@ -153,7 +153,7 @@ class MselSkip(CommandData):
 
 
 @command("msel.edit", roles=FACILITATOR, appends=("msel.edited",))
-class MselEdit(CommandData):
+class MselEditCommand(CommandData):
     """Edit in stride an inject not yet released: at least one of `title`, `body`, `to`."""
 
     inject: Ident
@@ -170,7 +170,7 @@ class MselEdit(CommandData):
 
 
 @command("clock.start", roles=FACILITATOR, appends=("clock.started",))
-class ClockStart(CommandData):
+class ClockStartCommand(CommandData):
     """Start the game clock; the exercise must be in setup."""
 
     def run(self, seat, client_id):
@@ -178,7 +178,7 @@ class ClockStart(CommandData):
 
 
 @command("clock.pause", roles=FACILITATOR, appends=("clock.paused",))
-class ClockPause(CommandData):
+class ClockPauseCommand(CommandData):
     """Pause a running game, with a reason; `max_minutes`: resume by itself after that long;
     `freeze_hotlines`: no hotline messages until it resumes."""
 
@@ -199,7 +199,7 @@ class ClockPause(CommandData):
 
 
 @command("clock.resume", roles=FACILITATOR, appends=("clock.resumed",))
-class ClockResume(CommandData):
+class ClockResumeCommand(CommandData):
     """Resume a paused game."""
 
     def run(self, seat, client_id):
@@ -207,7 +207,7 @@ class ClockResume(CommandData):
 
 
 @command("clock.set_compression", roles=FACILITATOR, appends=("clock.compression_changed",))
-class ClockSetCompression(CommandData):
+class ClockSetCompressionCommand(CommandData):
     """Game seconds per wall second."""
 
     compression: number(limits.MIN_COMPRESSION, limits.MAX_COMPRESSION, "game s per wall s")
@@ -217,7 +217,7 @@ class ClockSetCompression(CommandData):
 
 
 @command("turn.advance", roles=FACILITATOR, appends=("turn.advanced",))
-class TurnAdvance(CommandData):
+class TurnAdvanceCommand(CommandData):
     """Go to the scenario's next move (turn); there must be one."""
 
     def run(self, seat, client_id):
@@ -228,7 +228,7 @@ class TurnAdvance(CommandData):
 
 
 @command("hotline.delay", roles=FACILITATOR, appends=("hotline.delay_set",))
-class HotlineDelay(CommandData):
+class HotlineDelayCommand(CommandData):
     """Delay the hotline's messages by `minutes` of game time (0 ends the delay)."""
 
     hotline: Ident
@@ -239,7 +239,7 @@ class HotlineDelay(CommandData):
 
 
 @command("hotline.cut", roles=FACILITATOR, appends=("hotline.cut",))
-class HotlineCut(CommandData):
+class HotlineCutCommand(CommandData):
     """Take the hotline down; it must be up."""
 
     hotline: Ident
@@ -249,7 +249,7 @@ class HotlineCut(CommandData):
 
 
 @command("hotline.restore", roles=FACILITATOR, appends=("hotline.restored",))
-class HotlineRestore(CommandData):
+class HotlineRestoreCommand(CommandData):
     """Bring the hotline back up; it must be down."""
 
     hotline: Ident
@@ -259,7 +259,7 @@ class HotlineRestore(CommandData):
 
 
 @command("hotline.leak", roles=FACILITATOR, appends=("hotline.leaked",))
-class HotlineLeak(CommandData):
+class HotlineLeakCommand(CommandData):
     """Leak a hotline message (`seq` of a hotline.message) to other teams."""
 
     seq: Seq
@@ -273,7 +273,7 @@ class HotlineLeak(CommandData):
 
 
 @command("move.adjudicate", roles=FACILITATOR, appends=("move.adjudicated",))
-class MoveAdjudicate(CommandData):
+class MoveAdjudicateCommand(CommandData):
     """Judge a pending move (`move` is the seq of its move.submitted); `publish`: the outcome
     goes to everyone instead of the team."""
 
@@ -294,7 +294,7 @@ class MoveAdjudicate(CommandData):
 
 
 @command("note.add", roles=FACILITATOR, appends=("note.added",))
-class NoteAdd(CommandData):
+class NoteAddCommand(CommandData):
     """A tagged note for the after-action review (control only)."""
 
     text: Text
