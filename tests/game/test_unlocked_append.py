@@ -19,16 +19,17 @@ pytestmark = [
 ]
 
 
+def message(text: str) -> dict:
+    return {"hotline": "acm", "text": text, "from_team": "USA", "from_name": "Alice"}
+
+
 def test_a_plain_message_is_appended_in_one_statement_without_the_lock(exercise, alice):
     log._seen_states.pop(exercise.pk, None)
     exercise.refresh_from_db()
     last = exercise.last_seq
-    first = log.append_unlocked(
-        exercise.pk, "hotline.message", {"hotline": "acm", "text": "hi"}, ["USA", "JPN"]
-    )
-    second = log.append_unlocked(
-        exercise.pk, "hotline.message", {"hotline": "acm", "text": "again"}, ["USA", "JPN"]
-    )
+    spec = exercise.scenario.spec
+    first = log.append_unlocked(exercise.pk, "hotline.message", message("hi"), spec=spec)
+    second = log.append_unlocked(exercise.pk, "hotline.message", message("again"), spec=spec)
     assert (first.seq, second.seq) == (last + 1, last + 2)
     stored = Event.objects.get(exercise=exercise, seq=last + 2)
     assert (stored.pk, stored.type, stored.audience) == (
@@ -36,7 +37,7 @@ def test_a_plain_message_is_appended_in_one_statement_without_the_lock(exercise,
         "hotline.message",
         ["USA", "JPN"],
     )
-    assert stored.data == {"hotline": "acm", "text": "again"}
+    assert stored.data == message("again")
     assert stored.at == second.at and stored.game_time == second.game_time
     exercise.refresh_from_db()
     assert exercise.last_seq == last + 2
@@ -46,10 +47,10 @@ def test_it_declines_what_changes_the_state_and_what_must_be_decided_under_the_l
     exercise, fiona
 ):
     before = Event.objects.filter(exercise=exercise).count()
-    assert log.append_unlocked(exercise.pk, "clock.started", {}, rules.ALL) is None
+    assert log.append_unlocked(exercise.pk, "clock.started", {}) is None
     assert (
         log.append_unlocked(
-            exercise.pk, "hotline.message", {}, ["USA"], check=lambda state: {"type": "other"}
+            exercise.pk, "hotline.message", message("x"), check=lambda state: {"type": "other"}
         )
         is None
     )
