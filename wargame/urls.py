@@ -18,5 +18,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("control/", include("wargame.control.urls")),
+    path("", include("wargame.live.urls")),
     path("", include("wargame.play.urls")),
 ]

@@ -1,4 +1,5 @@
-"""What a participant may see on (re)connect: the visible state and the events they missed."""
+"""What a participant may see on (re)connect: the visible state, and either the newest items of
+each pane of their page (a fresh page) or the events they missed (a resume)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from django.utils import timezone
 from wargame.game import rules
 from wargame.game.log import event_to_wire
 from wargame.game.models import Exercise, Participant, ScheduledInject
-from wargame.game.queries import visible_events
-from wargame.live import presence
+from wargame.game.queries import events_by_seq, visible_events
+from wargame.live import panes, presence
 from wargame.live.broadcast import to_client_frame
 
 
@@ -59,7 +60,18 @@ def visible_state(exercise: Exercise, participant: Participant) -> dict:
         state["moves"] = [{"id": m.id, "title": m.title, "summary": m.summary} for m in spec.moves]
         state["msel"] = _msel(exercise, spec)
         state["online"] = presence.online(exercise.pk)
+        state["queue"] = _queue(exercise)
     return state
+
+
+def _queue(exercise: Exercise) -> list[dict]:
+    """The moves waiting for adjudication (from the reducer's state), as their move.submitted
+    frames, oldest first: complete, however long the log."""
+    moves = exercise.state["moves"]
+    pending = [int(seq) for seq, move in moves.items() if move["status"] == "pending"]
+    if not pending:
+        return []
+    return [to_client_frame(event_to_wire(e)) for e in events_by_seq(exercise.pk, pending)]
 
 
 def _msel(exercise: Exercise, spec) -> list[dict]:
@@ -87,7 +99,9 @@ def _msel(exercise: Exercise, spec) -> list[dict]:
 def welcome_and_backlog(
     exercise_id: int, participant: Participant, since: int | None
 ) -> tuple[dict, list[dict]]:
-    """The welcome frame and, with `since`, every visible event after it up to the snapshot."""
+    """The welcome frame and, with `since`, every visible event after it up to the snapshot.
+    Without `since` (a fresh page) the welcome also carries the newest items of each of the
+    page's panes (`recent`), so the page never replays the log."""
     with transaction.atomic():
         exercise = Exercise.objects.select_related("scenario").get(pk=exercise_id)
         welcome = {
@@ -96,6 +110,8 @@ def welcome_and_backlog(
             "you": participant_view(participant),
             "state": visible_state(exercise, participant),
         }
+        if since is None:
+            welcome["recent"] = panes.recent(participant, exercise)
         backlog = (
             events_between(exercise_id, participant, since, exercise.last_seq)
             if since is not None
