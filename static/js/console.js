@@ -8,6 +8,7 @@ const app = document.getElementById("app");
 const $ = (selector) => app.querySelector(selector);
 const teamNames = JSON.parse(document.getElementById("team-names").textContent);
 const verdicts = JSON.parse(document.getElementById("verdicts").textContent);
+const limits = JSON.parse(document.getElementById("limits").textContent);
 const clock = new GameClock(document.querySelector("[data-clock]"));
 const conn = document.querySelector("[data-conn]");
 const turnLabel = document.querySelector("[data-turn]");
@@ -85,8 +86,8 @@ function mselRow(entry) {
     if (entry.state === "scheduled") actions.append(button("Hold", "msel.hold"));
     actions.append(button("Skip", "msel.skip"));
     const edit = el("form", { class: "edit" },
-      el("label", { text: "Title" }), el("input", { name: "title", maxlength: 200, value: entry.title }),
-      el("label", { text: "Body" }), el("textarea", { name: "body", rows: 4, maxlength: 4000 }),
+      el("label", { text: "Title" }), el("input", { name: "title", maxlength: limits.title, value: entry.title }),
+      el("label", { text: "Body" }), el("textarea", { name: "body", rows: 4, maxlength: limits.text }),
       el("button", { type: "submit", class: "small", text: "Save edit" }));
     edit.body.value = entry.body;
     edit.addEventListener("submit", (e) => {
@@ -121,7 +122,7 @@ function queueItem(event) {
     el("label", { text: "Verdict" }),
     el("select", { name: "verdict" }, ...verdicts.map((v) => el("option", { value: v, text: verdictLabel(v) }))),
     el("label", { text: "Outcome (goes back to the team)" }),
-    el("textarea", { name: "outcome", rows: 2, maxlength: 4000, required: true }),
+    el("textarea", { name: "outcome", rows: 2, maxlength: limits.text, required: true }),
     el("label", { class: "check" }, el("input", { type: "checkbox", name: "publish" }), " Tell everyone"),
     el("button", { type: "submit", class: "small", text: "Adjudicate" }));
   form.addEventListener("submit", (e) => {
@@ -146,8 +147,9 @@ function hotlineControls() {
   $("[data-hotline-controls]").replaceChildren(...hotlines.map((line) => {
     const toggle = el("button", { type: "button", class: "small", text: line.cut ? "Restore" : "Cut" });
     toggle.addEventListener("click", () => command(line.cut ? "hotline.restore" : "hotline.cut", { hotline: line.id }));
+    const [min, max] = limits.delay_minutes;
     const delay = el("form", { class: "inline" },
-      el("input", { name: "minutes", type: "number", min: 0, max: 1440, value: line.delay, "aria-label": `Delay on ${line.name}, game minutes`, class: "narrow-input" }),
+      el("input", { name: "minutes", type: "number", min, max, value: line.delay, "aria-label": `Delay on ${line.name}, game minutes`, class: "narrow-input" }),
       el("button", { type: "submit", class: "small", text: "Set delay" }));
     delay.addEventListener("submit", (e) => { e.preventDefault(); command("hotline.delay", { hotline: line.id, minutes: Number(delay.minutes.value) }); });
     const status = `${line.cut ? "down" : "up"}${line.delay ? ` · delay ${line.delay} min` : ""}`;

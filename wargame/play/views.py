@@ -6,13 +6,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from wargame.game.actions import MOVE_CATEGORIES, do_join_team
+from wargame.game.limits import MAX_NAME
 from wargame.game.models import Exercise, Team
 from wargame.live.identity import participant_for_session, remember_seat
 from wargame.play import ratelimit
 
 
 class JoinForm(forms.Form):
-    name = forms.CharField(max_length=80, strip=True, label="Your name")
+    name = forms.CharField(max_length=MAX_NAME, strip=True, label="Your name")
 
 
 def home(request):
