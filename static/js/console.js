@@ -1,20 +1,22 @@
 // The facilitator console (white cell): clock, moves, presence, injects, the MSEL, the
-// adjudication queue, hotline control and notes. State-derived panels are rebuilt from each
-// welcome; event-derived ones grow from the event stream (replayed in full on page load).
+// adjudication queue, hotline control and notes. State-derived panels (MSEL, hotlines, queue,
+// presence) are rebuilt from each welcome; the lists (all traffic, hotline traffic, notes)
+// start from the fresh welcome's newest items, grow with live events, and load older items
+// on scroll.
 import { ExerciseSocket, GameClock } from "./socket.js";
-import { el, feedItem, formatDue, pauseFromEvent, showPause, verdictLabel } from "./render.js";
+import { EventList, el, feedItem, formatDue, inPane, pageData, pauseFromEvent, showPause, verdictLabel } from "./render.js";
 
 const app = document.getElementById("app");
 const $ = (selector) => app.querySelector(selector);
-const teamNames = JSON.parse(document.getElementById("team-names").textContent);
-const verdicts = JSON.parse(document.getElementById("verdicts").textContent);
-const limits = JSON.parse(document.getElementById("limits").textContent);
+const teamNames = pageData("team-names");
+const verdicts = pageData("verdicts");
+const panes = pageData("panes");
+const limits = pageData("limits");
+const history = app.dataset.history;
 const clock = new GameClock(document.querySelector("[data-clock]"));
 const conn = document.querySelector("[data-conn]");
 const turnLabel = document.querySelector("[data-turn]");
-const feed = $("[data-feed]");
 const errors = $("[data-error]");
-const msel = new Map(); // inject id -> entry from the welcome, kept current by events
 let turns = [];
 let turn = null;
 let hotlines = [];
@@ -73,6 +75,7 @@ injectForm.addEventListener("submit", async (e) => {
 });
 
 // MSEL --------------------------------------------------------------------------------------------
+const msel = new Map(); // inject id -> {entry (from the welcome, kept current by events), row}
 function mselRow(entry) {
   const open = entry.state === "scheduled" || entry.state === "held";
   const actions = el("td", { class: "actions" });
@@ -108,15 +111,22 @@ function mselRow(entry) {
     el("td", { class: `state state-${entry.state}`, text: entry.state }),
     actions);
 }
-function renderMsel() { $("[data-msel]").replaceChildren(...[...msel.values()].map(mselRow)); }
+function showMsel(entries) {
+  msel.clear();
+  for (const entry of entries) msel.set(entry.id, { entry, row: mselRow(entry) });
+  $("[data-msel]").replaceChildren(...[...msel.values()].map((m) => m.row));
+}
 function updateMsel(id, changes) {
-  const entry = msel.get(id);
-  if (!entry) return;
-  Object.assign(entry, changes);
-  $(`[data-msel] [data-inject="${CSS.escape(id)}"]`)?.replaceWith(mselRow(entry));
+  const found = msel.get(id);
+  if (!found) return;
+  Object.assign(found.entry, changes);
+  const row = mselRow(found.entry);
+  found.row.replaceWith(row);
+  found.row = row;
 }
 
-// Adjudication queue ------------------------------------------------------------------------------
+// Adjudication queue: every move waiting, from the welcome's state, kept current by events -------
+const queue = new Map(); // move seq -> item
 function queueItem(event) {
   const form = el("form", { class: "adjudicate" },
     el("label", { text: "Verdict" }),
@@ -134,12 +144,27 @@ function queueItem(event) {
   item.append(form);
   return item;
 }
+function showQueue(moves) {
+  queue.clear();
+  for (const event of moves) queue.set(event.seq, queueItem(event));
+  $("[data-queue]").replaceChildren(...queue.values());
+  updateQueueCount();
+}
+function updateQueue(event) {
+  if (event.type === "move.submitted" && !queue.has(event.seq)) {
+    const item = queueItem(event);
+    queue.set(event.seq, item);
+    $("[data-queue]").append(item);
+  } else if (event.type === "move.adjudicated") {
+    queue.get(event.data.move)?.remove();
+    queue.delete(event.data.move);
+  }
+}
 function updateQueueCount() {
-  const n = $("[data-queue]").children.length;
   const badge = $("[data-queue-count]");
-  badge.hidden = n === 0;
-  badge.textContent = String(n);
-  $("[data-queue-empty]").hidden = n > 0;
+  badge.hidden = queue.size === 0;
+  badge.textContent = String(queue.size);
+  $("[data-queue-empty]").hidden = queue.size > 0;
 }
 
 // Hotlines ----------------------------------------------------------------------------------------
@@ -163,24 +188,54 @@ function updateHotline(id, changes) {
   const line = hotlines.find((h) => h.id === id);
   if (line) { Object.assign(line, changes); hotlineControls(); }
 }
-function leakForm(event) {
-  const form = el("form", { class: "inline leak" },
-    el("select", { name: "to", "aria-label": "Leak to" }, el("option", { value: "all", text: "everyone" }),
-      ...Object.entries(teamNames).map(([id, name]) => el("option", { value: id, text: name }))),
-    el("button", { type: "submit", class: "small", text: "Leak" }));
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    command("hotline.leak", { seq: event.seq, to: form.to.value === "all" ? "all" : [form.to.value] });
-  });
-  return form;
+
+// Hotline traffic: one list for all hotlines and, once the filter picks one, a list of its own
+// (from the history endpoint), so each pages back through its own messages.
+const trafficBox = $("[data-hotline-traffic]");
+const traffic = new Map([["", new EventList({ list: trafficBox, pane: "traffic", history, render: trafficItem })]]);
+function trafficItem(event) {
+  const item = feedItem(event, clock, teamNames);
+  item.dataset.hotline = event.data.hotline;
+  if (event.type === "hotline.message") item.append(el("button", { type: "button", class: "small", "data-leak": event.seq, text: "Leak…" }));
+  return item;
 }
 const filter = $("[data-hotline-filter]");
 filter.addEventListener("change", () => {
-  for (const item of $("[data-hotline-traffic]").children) item.hidden = Boolean(filter.value) && item.dataset.hotline !== filter.value;
+  if (!traffic.has(filter.value)) {
+    const list = el("ol", { class: "feed", "data-hotline-traffic": filter.value });
+    trafficBox.after(list);
+    const pane = new EventList({ list, pane: `hotline:${filter.value}`, history, render: trafficItem });
+    traffic.set(filter.value, pane);
+    pane.start(socket.lastSeq + 1);
+  }
+  for (const [id, pane] of traffic) pane.list.hidden = id !== filter.value;
+});
+// One leak form for the whole console, moved under the message being leaked: a form and a
+// select per message made every later insertion slower (docs/performance.md).
+const leakForm = el("form", { class: "inline leak" },
+  el("select", { name: "to", "aria-label": "Leak to" }, el("option", { value: "all", text: "everyone" }),
+    ...Object.entries(teamNames).map(([id, name]) => el("option", { value: id, text: name }))),
+  el("button", { type: "submit", class: "small", text: "Leak" }));
+leakForm.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const to = leakForm.to.value === "all" ? "all" : [leakForm.to.value];
+  if (await command("hotline.leak", { seq: Number(leakForm.dataset.seq), to })) leakForm.remove();
+});
+app.addEventListener("click", (e) => {
+  const button = e.target.closest("[data-leak]");
+  if (!button) return;
+  if (leakForm.parentElement === button.parentElement) { leakForm.remove(); return; }
+  leakForm.dataset.seq = button.dataset.leak;
+  button.after(leakForm);
+  leakForm.to.focus();
 });
 
+// Notes and all traffic -----------------------------------------------------------------------
+const notes = new EventList({ list: $("[data-notes]"), pane: "notes", history, render: (e) => feedItem(e, clock, teamNames) });
+const log = new EventList({ list: $("[data-feed]"), pane: "log", history, render: (e) => feedItem(e, clock, teamNames) });
+
 // Events ------------------------------------------------------------------------------------------
-function onEvent(event) {
+function react(event) {
   clock.fromEvent(event);
   const d = event.data;
   if (event.type === "clock.paused" || event.type === "clock.resumed") showPause($("[data-paused]"), pauseFromEvent(event));
@@ -191,36 +246,39 @@ function onEvent(event) {
   if (event.type === "msel.edited") updateMsel(d.inject, { ...d.changes, edited: true });
   if (event.type === "hotline.cut" || event.type === "hotline.restored") updateHotline(d.hotline, { cut: event.type === "hotline.cut" });
   if (event.type === "hotline.delay_set") updateHotline(d.hotline, { delay: d.minutes });
-  if (event.type === "move.submitted") { $("[data-queue]").append(queueItem(event)); updateQueueCount(); }
-  if (event.type === "move.adjudicated") { $(`[data-queue] [data-move="${d.move}"]`)?.remove(); updateQueueCount(); }
-  if (event.type === "note.added") $("[data-notes]").prepend(feedItem(event, clock, teamNames));
-  if (event.type === "hotline.message" || event.type === "hotline.message_queued") {
-    const item = feedItem(event, clock, teamNames);
-    item.dataset.hotline = d.hotline;
-    item.hidden = Boolean(filter.value) && filter.value !== d.hotline;
-    if (event.type === "hotline.message") item.append(leakForm(event));
-    $("[data-hotline-traffic]").prepend(item);
-  }
-  feed.prepend(feedItem(event, clock, teamNames));
+  if (event.type === "move.submitted" || event.type === "move.adjudicated") updateQueue(event);
+}
+
+// A batch of events (oldest first): state first, then each list's share in one insertion.
+function onEvents(events) {
+  for (const event of events) react(event);
+  updateQueueCount();
+  log.add(events);
+  notes.add(events.filter((e) => inPane(panes, "notes", e)));
+  const messages = events.filter((e) => inPane(panes, "traffic", e));
+  if (!messages.length) return;
+  for (const [id, pane] of traffic) pane.add(id ? messages.filter((e) => inPane(panes, "hotline", e, id)) : messages);
 }
 
 const socket = new ExerciseSocket(app.dataset.ws, {
-  onWelcome: (w) => {
+  onWelcome: (w, fresh) => {
     const s = w.state;
     clock.fromWelcome(s.clock, s.status);
     showPause($("[data-paused]"), s.pause);
-    msel.clear();
-    for (const entry of s.msel) msel.set(entry.id, entry);
-    renderMsel();
+    showMsel(s.msel);
     hotlines = s.hotlines;
     hotlineControls();
     turns = s.moves;
     turn = s.turn;
     showTurn();
     showPresence(s.online);
-    updateQueueCount();
+    showQueue(s.queue);
+    if (!fresh) return; // resumed: what was missed follows as events
+    log.fill(w.recent.log);
+    traffic.get("").fill(w.recent.traffic);
+    notes.fill(w.recent.notes);
   },
-  onEvent,
+  onEvents,
   onFrame: (frame) => { if (frame.type === "presence") showPresence(frame.online); },
   onStatus: (text, state) => { conn.textContent = text; conn.dataset.state = state; },
   onError: (frame) => { errors.textContent = `${frame.code}: ${frame.message}`; },

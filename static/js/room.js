@@ -1,118 +1,154 @@
 // The team room: feed, hotline panes with unread counts, moves and their adjudication.
 // Text being typed lives in form fields that no re-render touches, so it survives new traffic
-// and reconnects.
+// and reconnects. A fresh page shows the welcome's newest items; older ones load on scroll.
 import { ExerciseSocket, GameClock } from "./socket.js";
-import { el, feedItem, pauseFromEvent, showPause, verdictLabel } from "./render.js";
+import { EventList, el, feedItem, inPane, pageData, pauseFromEvent, showPause, verdictLabel } from "./render.js";
 
 const app = document.getElementById("app");
 const myTeam = app.dataset.team;
-const teamNames = JSON.parse(document.getElementById("team-names").textContent);
-const feed = app.querySelector("[data-feed]");
-const moves = app.querySelector("[data-moves]");
+const teamNames = pageData("team-names");
+const panes = pageData("panes");
+const history = app.dataset.history;
 const pausedBanner = app.querySelector("[data-paused]");
 const turnLabel = document.querySelector("[data-turn]");
 const clock = new GameClock(document.querySelector("[data-clock]"));
 const conn = document.querySelector("[data-conn]");
-const panes = new Map([...app.querySelectorAll("[data-hotline]")].map((p) => [p.dataset.hotline, p]));
 const readKey = (hotline) => `wargame:${app.dataset.exercise}:${myTeam}:read:${hotline}`;
 let frozen = false;
 
-// Unread counts: messages from other teams that arrived since this pane was last looked at.
-function unread(pane, change) {
-  const badge = pane.querySelector("[data-unread]");
-  const count = change === 0 ? 0 : Number(badge.dataset.count || 0) + change;
-  badge.dataset.count = String(count);
-  badge.textContent = String(count);
-  badge.hidden = count === 0;
-}
-for (const [hotline, pane] of panes) {
+// Feed ---------------------------------------------------------------------------------------------
+const feed = new EventList({ list: app.querySelector("[data-feed]"), pane: "feed", history, render: (e) => feedItem(e, clock, teamNames) });
+
+// Hotlines: one pane each, oldest message at the top ----------------------------------------------
+const delivered = new Set(); // seqs of in-transit messages that have since been delivered
+const lines = new Map(); // hotline id -> {pane, list, badge, unread}
+for (const pane of app.querySelectorAll("[data-hotline]")) {
+  const id = pane.dataset.hotline;
+  const line = { pane, badge: pane.querySelector("[data-unread]"), unread: 0, capped: false };
+  line.list = new EventList({
+    list: pane.querySelector("[data-messages]"), pane: `hotline:${id}`, history, newestFirst: false,
+    render: (event) => messageItem(line, event),
+  });
+  lines.set(id, line);
   const markRead = () => {
-    unread(pane, 0);
-    const last = pane.querySelector("[data-messages] li:last-child");
-    if (last) localStorage.setItem(readKey(hotline), last.dataset.seq);
+    setUnread(line, 0);
+    if (line.list.newest) localStorage.setItem(readKey(id), String(line.list.newest));
   };
   pane.addEventListener("focusin", markRead);
   pane.addEventListener("click", markRead);
 }
 
+function messageItem(line, event) {
+  if (event.data.queued_seq) { delivered.add(event.data.queued_seq); line.list.remove(event.data.queued_seq); }
+  if (event.type === "hotline.message_queued" && delivered.has(event.seq)) return null;
+  const item = feedItem(event, clock, teamNames);
+  if (event.data.from_team === myTeam) item.classList.add("mine");
+  return item;
+}
+
+// Unread: messages from other teams after the last one this browser saw in the pane, while
+// the reader is not looking at it. When the welcome's window starts after the last one seen,
+// older messages may be unread too: the count shows "+".
+function countUnread(line, events, more) {
+  if (line.pane.contains(document.activeElement)) return;
+  const read = Number(localStorage.getItem(readKey(line.pane.dataset.hotline)) || 0);
+  const fresh = events.filter((e) => e.type === "hotline.message" && e.data.from_team !== myTeam && e.seq > read);
+  if (!fresh.length) return;
+  line.capped = line.capped || (more && read < events[0].seq);
+  setUnread(line, line.unread + fresh.length);
+}
+function setUnread(line, count) {
+  line.unread = count;
+  if (!count) line.capped = false;
+  line.badge.textContent = `${count}${line.capped ? "+" : ""}`;
+  line.badge.hidden = count === 0;
+}
+
 function setLineDown(hotline, down) {
-  const pane = panes.get(hotline);
-  if (!pane) return;
-  pane.dataset.down = String(down);
-  pane.querySelector("[data-line-down]").hidden = !down;
+  const line = lines.get(hotline);
+  if (!line) return;
+  line.pane.dataset.down = String(down);
+  line.pane.querySelector("[data-line-down]").hidden = !down;
   updateSendButtons();
 }
 function updateSendButtons() {
-  for (const pane of panes.values()) {
+  for (const { pane } of lines.values()) {
     const button = pane.querySelector("button[type=submit]");
     button.disabled = frozen || pane.dataset.down === "true";
     button.title = frozen ? "Hotlines are frozen during the pause" : pane.dataset.down === "true" ? "This hotline is down" : "";
   }
 }
 
-function onHotlineEvent(event) {
-  const pane = panes.get(event.data.hotline);
-  if (!pane) return;
-  const list = pane.querySelector("[data-messages]");
-  if (event.data.queued_seq) list.querySelector(`[data-seq="${event.data.queued_seq}"]`)?.remove();
+// Our moves, newest first, each with its adjudication -------------------------------------------
+const verdicts = new Map(); // move seq -> its move.adjudicated event (seen before the move)
+const moves = new EventList({ list: app.querySelector("[data-moves]"), pane: "moves", history, render: moveItem });
+function moveItem(event) {
+  if (event.type === "move.adjudicated") {
+    verdicts.set(event.data.move, event);
+    const item = moves.get(event.data.move);
+    if (item) showVerdict(item, event);
+    return null;
+  }
   const item = feedItem(event, clock, teamNames);
-  item.classList.toggle("mine", event.data.from_team === myTeam);
-  list.append(item);
-  list.scrollTop = list.scrollHeight;
-  const read = Number(localStorage.getItem(readKey(event.data.hotline)) || 0);
-  const looking = pane.contains(document.activeElement);
-  if (event.type === "hotline.message" && event.data.from_team !== myTeam && event.seq > read && !looking) unread(pane, 1);
+  item.dataset.move = String(event.seq);
+  item.append(el("p", { class: "status pending", "data-status": "pending", text: verdictLabel("pending") }));
+  if (verdicts.has(event.seq)) showVerdict(item, verdicts.get(event.seq));
+  return item;
+}
+function showVerdict(item, event) {
+  const status = item.querySelector("[data-status]");
+  status.className = `status verdict-${event.data.verdict}`;
+  status.dataset.status = event.data.verdict;
+  status.textContent = `${verdictLabel(event.data.verdict)}: ${event.data.outcome}`;
 }
 
-function onMoveEvent(event) {
-  if (event.type === "move.submitted") {
-    const item = feedItem(event, clock, teamNames);
-    item.dataset.move = String(event.seq);
-    item.append(el("p", { class: "status pending", "data-status": "pending", text: verdictLabel("pending") }));
-    moves.prepend(item);
-    return;
-  }
-  const item = moves.querySelector(`[data-move="${event.data.move}"]`);
-  if (item) {
-    const status = item.querySelector("[data-status]");
-    status.className = `status verdict-${event.data.verdict}`;
-    status.dataset.status = event.data.verdict;
-    status.textContent = `${verdictLabel(event.data.verdict)}: ${event.data.outcome}`;
-  }
-}
-
-function onEvent(event) {
-  clock.fromEvent(event);
-  if (event.type.startsWith("clock.")) {
-    const pause = pauseFromEvent(event);
-    if (event.type === "clock.paused" || event.type === "clock.resumed") {
-      showPause(pausedBanner, pause);
-      frozen = Boolean(pause && pause.hotlines_frozen);
-      updateSendButtons();
-    }
-  }
-  if (event.type === "turn.advanced") showTurn(event.data);
-  if (event.type === "hotline.cut" || event.type === "hotline.restored") setLineDown(event.data.hotline, event.type === "hotline.cut");
-  if (event.type === "hotline.message" || event.type === "hotline.message_queued") return onHotlineEvent(event);
-  if (event.type === "move.submitted") return onMoveEvent(event);
-  if (event.type === "move.adjudicated" && event.data.team === myTeam) onMoveEvent(event);
-  feed.prepend(feedItem(event, clock, teamNames));
-}
-
+// State from the welcome and from events -----------------------------------------------------------
 function showTurn(turn) {
   turnLabel.hidden = !turn;
   if (turn) turnLabel.textContent = turn.title;
 }
+function react(event) {
+  clock.fromEvent(event);
+  if (event.type === "clock.paused" || event.type === "clock.resumed") {
+    const pause = pauseFromEvent(event);
+    showPause(pausedBanner, pause);
+    frozen = Boolean(pause && pause.hotlines_frozen);
+    updateSendButtons();
+  }
+  if (event.type === "turn.advanced") showTurn(event.data);
+  if (event.type === "hotline.cut" || event.type === "hotline.restored") setLineDown(event.data.hotline, event.type === "hotline.cut");
+}
+
+// A batch of events (oldest first): state first, then each pane's share in one insertion.
+function onEvents(events) {
+  for (const event of events) react(event);
+  feed.add(events.filter((e) => inPane(panes, "feed", e)));
+  for (const [id, line] of lines) {
+    const mine = events.filter((e) => inPane(panes, "hotline", e, id));
+    if (!mine.length) continue;
+    line.list.add(mine);
+    countUnread(line, mine, false);
+  }
+  moves.add(events.filter((e) => inPane(panes, "moves", e, myTeam)));
+}
 
 const socket = new ExerciseSocket(app.dataset.ws, {
-  onWelcome: (w) => {
+  onWelcome: (w, fresh) => {
     clock.fromWelcome(w.state.clock, w.state.status);
     showPause(pausedBanner, w.state.pause);
     frozen = Boolean(w.state.pause && w.state.pause.hotlines_frozen);
     for (const line of w.state.hotlines) setLineDown(line.id, line.cut);
     showTurn(w.state.turn);
+    if (!fresh) return; // resumed: what was missed follows as events
+    feed.fill(w.recent.feed);
+    for (const [id, line] of lines) {
+      const window = w.recent[`hotline:${id}`];
+      line.list.fill(window);
+      countUnread(line, window.events, window.more);
+    }
+    moves.fill(w.recent.moves);
   },
-  onEvent,
+  onEvents,
   onStatus: (text, state) => { conn.textContent = text; conn.dataset.state = state; },
 });
 window.wargameSocket = socket;

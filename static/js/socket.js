@@ -1,10 +1,18 @@
 // The one module that owns the exercise WebSocket: reconnect with backoff, resume with
 // `since`, de-duplication by seq, and commands retried with the same id after a reconnect.
+// A fresh page connects without `since`: the welcome carries the newest items of its panes
+// (older ones come from the history endpoint), and live events follow. Every reconnect
+// resumes with `since` = the last seq seen.
+import { FrameBatch } from "./render.js";
+
 export class ExerciseSocket {
   constructor(path, handlers) {
     this.path = path;
-    this.handlers = handlers; // onWelcome(frame), onEvent(frame), onStatus(text), onError(frame)
-    this.lastSeq = 0; // highest event seq received: the resume point
+    // onWelcome(frame, fresh), onEvents(events: a batch per animation frame, oldest first),
+    // onFrame(frame), onStatus(text, state), onError(frame)
+    this.handlers = handlers;
+    this.lastSeq = null; // highest event seq received (or the fresh welcome's): the resume point
+    this.batch = new FrameBatch((events) => this.handlers.onEvents?.(events));
     this.pending = new Map(); // id -> {frame, resolve, reject}
     this.attempt = 0;
     this.counter = 0;
@@ -13,7 +21,8 @@ export class ExerciseSocket {
 
   connect() {
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${location.host}${this.path}?since=${this.lastSeq}`;
+    const since = this.lastSeq === null ? "" : `?since=${this.lastSeq}`;
+    const url = `${scheme}://${location.host}${this.path}${since}`;
     this.handlers.onStatus?.("connecting…", "connecting");
     const ws = new WebSocket(url);
     this.ws = ws;
@@ -33,8 +42,13 @@ export class ExerciseSocket {
 
   receive(frame) {
     if (frame.type === "welcome") {
+      const fresh = this.lastSeq === null;
+      // Fresh: everything up to last_seq is in the welcome's panes. Resumed: the missed events
+      // follow as ordinary events, so the cursor stays where it was.
+      if (fresh) this.lastSeq = frame.last_seq;
+      this.batch.run(); // anything received before this welcome goes out first
       this.handlers.onStatus?.("online", "online");
-      this.handlers.onWelcome?.(frame);
+      this.handlers.onWelcome?.(frame, fresh);
       for (const { frame: command } of this.pending.values()) this.ws.send(JSON.stringify(command));
     } else if (frame.type === "ack") {
       this.pending.get(frame.id)?.resolve(frame);
@@ -48,7 +62,7 @@ export class ExerciseSocket {
     } else if (typeof frame.seq === "number") {
       if (frame.seq <= this.lastSeq) return; // already shown
       this.lastSeq = frame.seq;
-      this.handlers.onEvent?.(frame);
+      this.batch.push(frame);
     }
   }
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from wargame.game.actions import MOVE_CATEGORIES, NOTE_TAGS, VERDICTS, do_create_exercise
 from wargame.game.models import Exercise, Team
+from wargame.live import panes
 from wargame.scenarios.loader import ScenarioError
 from wargame.scenarios.models import Scenario
 from wargame.scenarios.snapshots import bundled_files, snapshot_file
@@ -75,6 +76,7 @@ def console(request, exercise_id: int):
         "verdicts": VERDICTS,
         "note_tags": NOTE_TAGS,
         "team_names": {t.id: t.name for t in exercise.scenario.spec.teams},
+        "panes": panes.definitions(),
     }
     return render(request, "control/console.html", context)
 

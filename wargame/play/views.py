@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from wargame.game.actions import MOVE_CATEGORIES, do_join_team
 from wargame.game.limits import MAX_NAME
 from wargame.game.models import Exercise, Team
+from wargame.live import panes
 from wargame.live.identity import participant_for_session, remember_seat
 from wargame.play import ratelimit
 
@@ -63,5 +64,6 @@ def team_room(request, exercise_id: int):
         "other_teams": [t for t in spec.teams if t.id != seat.team_code],
         "team_names": names,
         "categories": MOVE_CATEGORIES,
+        "panes": panes.definitions(),
     }
     return render(request, "play/room.html", context)
