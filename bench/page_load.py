@@ -17,6 +17,8 @@ For each page, from the start of navigation (performance.timeOrigin):
   bytes, headers included), from Chromium's DevTools protocol.
 - main_thread: Chromium's Performance.getMetrics totals for the page (task, script, layout,
   style-recalculation durations in ms and counts): where the time went.
+- html_ms, dom_ready_ms, first_frame_ms: when the page's HTML had arrived, when its scripts had
+  run (DOMContentLoaded), when the first WebSocket frame (the welcome) arrived.
 - probe_ms: a requestAnimationFrame round trip once settled (the page responds).
 - per_1000_frames: for each 1,000 WebSocket frames, ms spent in their handlers and ms between
   one handler's end and the next one's start (the browser rendering meanwhile): how the cost
@@ -272,6 +274,10 @@ def load(context, url: str, newest: int, args) -> dict:
             settled = True
             break
     state = page.evaluate("() => ({...window.__bench, now: performance.now()})")
+    navigation = page.evaluate(
+        "() => { const n = performance.getEntriesByType('navigation')[0];"
+        " return {html_ms: n.responseEnd, dom_ready_ms: n.domContentLoadedEventEnd}; }"
+    )
     probe = page.evaluate(
         "() => { const t = performance.now();"
         " return new Promise(r => requestAnimationFrame(() => r(performance.now() - t))); }"
@@ -285,6 +291,8 @@ def load(context, url: str, newest: int, args) -> dict:
     return {
         "settled": settled,
         "settled_ms": round(max(state["lastFrameEnd"], state["busyUntil"])),
+        "html_ms": round(navigation["html_ms"]),
+        "dom_ready_ms": round(navigation["dom_ready_ms"]),
         "first_frame_ms": round(state["firstFrame"]),
         "busy_ms": round(state["busyMs"]),
         "complete": complete,
