@@ -1,4 +1,4 @@
-"""Reading the log in the database: the audience filter agrees with rules.admits exactly, and a
+"""Reading the log in the database: the audience filter agrees with audience.admits exactly, and a
 pane's newest items come in one query, in order, with whether there are older ones."""
 
 import itertools
@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from wargame.game import rules
+from wargame.game.audience import admits
 from wargame.game.models import Event
 from wargame.game.queries import newest_visible, visible_events, visible_to
 
@@ -52,10 +52,10 @@ def log_with(exercise, audiences) -> list[Event]:
     )
 
 
-def test_the_database_filter_admits_exactly_what_rules_admits_does(exercise):
+def test_the_database_filter_admits_exactly_what_audience_admits_does(exercise):
     events = log_with(exercise, AUDIENCES)
     for role, team in SEATS:
-        expected = [e.seq for e in events if rules.admits(e.audience, role, team)]
+        expected = [e.seq for e in events if admits(e.audience, role, team)]
         found = Event.objects.filter(exercise=exercise, seq__gte=events[0].seq)
         found = list(found.filter(visible_to(role, team)).values_list("seq", flat=True))
         assert sorted(found) == expected, (role, team)
@@ -68,7 +68,7 @@ def test_visible_events_reads_the_range_in_one_query(exercise):
         seen = [e.seq for e in visible_events(exercise.pk, "player", "JPN", after, upto)]
     assert len(queries.captured_queries) == 1
     assert seen == [
-        e.seq for e in events if after < e.seq <= upto and rules.admits(e.audience, "player", "JPN")
+        e.seq for e in events if after < e.seq <= upto and admits(e.audience, "player", "JPN")
     ]
 
 
@@ -76,7 +76,7 @@ def test_newest_visible_pages_back_through_a_seats_events(exercise):
     audiences = list(itertools.islice(itertools.cycle(["all", ["CHN"], ["JPN", "USA"]]), 30))
     events = log_with(exercise, audiences)
     everything = Event.objects.filter(exercise=exercise).order_by("seq")  # with exercise.created
-    mine = [e.seq for e in everything if rules.admits(e.audience, "player", "JPN")]
+    mine = [e.seq for e in everything if admits(e.audience, "player", "JPN")]
     last = events[-1].seq
 
     with CaptureQueriesContext(connection) as queries:

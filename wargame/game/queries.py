@@ -1,5 +1,6 @@
-"""Reading the log: the events a seat may see, by the one audience rule (rules.admits), applied
-in the database so that a page's newest items cost the same whatever the length of the log."""
+"""Reading the log: the events a seat may see, by the one audience rule (audience.admits),
+applied in the database so that a page's newest items cost the same whatever the length of the
+log."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from collections.abc import Iterable, Iterator
 from django.db import NotSupportedError
 from django.db.models import Lookup, Q
 
-from wargame.game import rules
 from wargame.game.models import Event
+from wargame.game.state import ALL, CONTROL_ROLES
 
 READ_CHUNK = 500
 
@@ -47,11 +48,11 @@ Event._meta.get_field("audience").register_lookup(IncludesTeam)
 
 
 def visible_to(role: str, team: str | None) -> Q:
-    """rules.admits(audience, role, team) as a filter on Event (tests/game/test_queries.py
+    """audience.admits(audience, role, team) as a filter on Event (tests/game/test_queries.py
     checks that the two agree)."""
-    if role in rules.CONTROL_ROLES:
+    if role in CONTROL_ROLES:
         return Q()
-    seen = Q(audience=rules.ALL)
+    seen = Q(audience=ALL)
     return seen | Q(audience__includes_team=team) if team is not None else seen
 
 
