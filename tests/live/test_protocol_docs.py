@@ -80,3 +80,18 @@ def test_emitted_events_validate_against_the_published_schema(validator, exercis
         errors = [e.message for e in events.iter_errors(frame)]
         assert not errors, (frame, errors)
     assert not events.is_valid({**frames[-1], "type": "clock.exploded"})
+
+
+@pytest.mark.django_db
+def test_a_fresh_pages_welcome_validates_against_the_published_schema(
+    validator, exercise, fiona, alice
+):
+    from wargame.live.snapshot import welcome_and_backlog
+
+    actions.do_send_hotline_message(alice, "acm", "hello")
+    welcome_schema = frame_schema(validator, "Welcome")
+    for seat in (alice, fiona):
+        welcome, _ = welcome_and_backlog(exercise.pk, seat, None)
+        assert "recent" in welcome
+        errors = [e.message for e in welcome_schema.iter_errors(welcome)]
+        assert not errors, errors

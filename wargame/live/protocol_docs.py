@@ -110,15 +110,18 @@ def json_schema() -> dict:
                 "message": {"type": "string"},
             }
         ),
-        "Welcome": _object(
-            {
+        "Welcome": {
+            "type": "object",
+            "properties": {
                 "type": {"const": "welcome"},
                 "last_seq": {"type": "integer", "minimum": 0},
                 "you": {"type": "object"},
                 "state": {"type": "object"},
+                # Only without `since`: each pane's newest events (docs/protocol.md).
+                "recent": {"type": "object", "additionalProperties": _pane()},
             },
-            closed=False,
-        ),
+            "required": ["type", "last_seq", "you", "state"],
+        },
         "Presence": _object(
             {"type": {"const": "presence"}, "online": {"type": "array"}}, closed=False
         ),
@@ -135,6 +138,11 @@ def json_schema() -> dict:
 
 
 ERROR_CODES = ("bad_json", "invalid", "unknown_command", "too_large", "forbidden", "conflict")
+
+
+def _pane() -> dict:
+    events = {"type": "array", "items": {"$ref": "#/$defs/EventFrame"}}
+    return _object({"events": events, "more": {"type": "boolean"}})
 
 
 def _id() -> dict:
