@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install chromium run test test-fast lint format lock bench clean
+.PHONY: install chromium run test test-fast lint format lock bench bench-all clean
 
 # A laptop demo and the linters need no secret; production sets SECRET_KEY and leaves DEBUG off.
 run lint: export DEBUG ?= 1
@@ -55,6 +55,14 @@ lock:
 
 bench: install
 	$(BIN)/python bench/fanout.py
+
+# Every benchmark, one JSON line each (docs/performance.md): fan-out against the bare Channels
+# chat, opening a page (server and Chromium), and the schema library on the hot path.
+bench-all: install chromium
+	$(BIN)/python bench/fanout.py --compare-chat
+	PYTHONPATH=. $(BIN)/python bench/welcome.py
+	PYTHONPATH=. $(BIN)/python bench/page_load.py
+	$(BIN)/python bench/schemas.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache db.sqlite3*
