@@ -53,3 +53,9 @@ def test_redis_urls():
     assert check_redis_url("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
     with pytest.raises(EnvError, match="expected redis://host:port/db"):
         check_redis_url("http://localhost")
+
+
+def test_several_redis_hosts_are_refused_with_the_reason():
+    with pytest.raises(EnvError, match="one Redis host only") as refused:
+        check_redis_url("redis://a:6379,b:6379/0")
+    assert "pub/sub messages reach only the subscribers of the server" in str(refused.value)

@@ -85,6 +85,14 @@ def parse_database_url(url: str, *, name: str = "DATABASE_URL") -> dict:
 
 
 def check_redis_url(url: str, *, name: str = "REDIS_URL") -> str:
+    """One Redis server: every server process publishes and subscribes to committed events
+    there, and pub/sub reaches only the subscribers of the server a message was published on."""
+    if "," in url:
+        raise EnvError(
+            f"{name}={url!r}: one Redis host only (redis://host:port/db): every server process "
+            "must publish and subscribe on the same Redis, as pub/sub messages reach only the "
+            "subscribers of the server they were published on"
+        )
     parts = urlsplit(url)
     if parts.scheme not in {"redis", "rediss"} or not parts.hostname:
         raise EnvError(f"{name}={url!r}: expected redis://host:port/db or rediss://…")
