@@ -26,12 +26,11 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config):
-    """Parallel workers share one Redis: give each its own channel-layer and cache prefix.
-    Both are created lazily, so changing settings here (before any test) is enough."""
-    prefix = f"wargame-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    layer = settings.CHANNEL_LAYERS["default"]
-    if "redis" in layer["BACKEND"]:
-        layer["CONFIG"]["prefix"] = prefix
+    """Parallel workers (and other people's test runs) share one Redis: give each worker its
+    own prefix for live-event channels and cache keys. Both are read lazily (the hub reads
+    REDIS_PREFIX when it starts), so changing settings here, before any test, is enough."""
+    prefix = f"wargame-test-{os.getpid()}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    settings.REDIS_PREFIX = prefix
     settings.CACHES["default"]["KEY_PREFIX"] = prefix
 
 

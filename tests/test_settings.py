@@ -14,8 +14,11 @@ def settings_with(**env):
     clean = without_settings_env(**env)
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.CHANNEL_LAYERS['default']['BACKEND'], "
-        "s.GAME_CLOCK, s.DEBUG, ','.join(s.ALLOWED_HOSTS))"
+        "import asyncio; from wargame.live.hub import Hub; "
+        "hub = Hub(asyncio.new_event_loop(), s.REDIS_URL, s.REDIS_PREFIX, sweep_every=None); "
+        "print(s.DATABASES['default']['ENGINE'], 'redis' if hub.publisher else 'memory', "
+        "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], s.GAME_CLOCK, s.DEBUG, "
+        "','.join(s.ALLOWED_HOSTS), hasattr(s, 'CHANNEL_LAYERS'))"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -31,11 +34,26 @@ def test_nothing_set_but_debug_is_the_embedded_default():
     result = settings_with(DEBUG="1")
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
-        "wargame.live.memory_layer.FastInMemoryChannelLayer",
+        "memory",
+        "LocMemCache",
         "inprocess",
         "True",
         "127.0.0.1,localhost",
-    ]
+        "False",  # no channel layer: the hub delivers events
+    ], result.stderr
+
+
+def test_postgres_without_redis_delivers_in_memory_with_the_in_process_clock():
+    result = settings_with(DEBUG="1", DATABASE_URL="postgres://u@db:5432/wargame")
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "memory",
+        "LocMemCache",
+        "inprocess",
+        "True",
+        "127.0.0.1,localhost",
+        "False",
+    ], result.stderr
 
 
 def test_production_settings_select_postgres_and_redis_pubsub():
@@ -47,11 +65,13 @@ def test_production_settings_select_postgres_and_redis_pubsub():
     )
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "redis",
+        "RedisCache",
         "celery",
         "False",
         "wargame.example.org",
-    ]
+        "False",
+    ], result.stderr
 
 
 @pytest.mark.parametrize(
@@ -65,6 +85,10 @@ def test_production_settings_select_postgres_and_redis_pubsub():
         (
             {"DEBUG": "1", "REDIS_URL": "localhost:6379"},
             "REDIS_URL='localhost:6379': expected redis://host:port/db",
+        ),
+        (
+            {"DEBUG": "1", "REDIS_URL": "redis://a:6379,b:6379/0"},
+            "REDIS_URL='redis://a:6379,b:6379/0': one Redis host only",
         ),
         ({"DEBUG": "1", "ALLOWED_HOSTS": "a,,b"}, "ALLOWED_HOSTS='a,,b' has an empty item"),
         ({"DEBUG": "1", "DB_POOL_MAX": "0"}, "DB_POOL_MAX=0 is below the minimum of 1"),
@@ -85,7 +109,8 @@ def test_bad_values_raise_improperly_configured(env, message):
 def test_redis_prefix_separates_deployments_sharing_one_redis():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.CHANNEL_LAYERS['default']['CONFIG']['prefix'], s.CACHES['default']['KEY_PREFIX'])"
+        "from wargame.live.hub import channel_name; "
+        "print(channel_name(s.REDIS_PREFIX, 7), s.CACHES['default']['KEY_PREFIX'])"
     )
     env = {
         **{k: v for k, v in os.environ.items() if k != "REDIS_PREFIX"},
@@ -97,7 +122,7 @@ def test_redis_prefix_separates_deployments_sharing_one_redis():
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
     )
-    assert result.stdout.split() == ["seminar-b", "seminar-b"], result.stderr
+    assert result.stdout.split() == ["seminar-b:exercise:7", "seminar-b"], result.stderr
 
 
 def without_settings_env(**env):

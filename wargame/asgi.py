@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSockets through Channels (session-authenticated,
-origin-checked), and ASGI lifespan to run the in-process game clock in the embedded default."""
+origin-checked), and ASGI lifespan to run the in-process game clock in the embedded default and
+the process's live hub."""
 
 import os
 
@@ -18,6 +19,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from wargame.game.clock import lifespan_app  # noqa: E402
+from wargame.live.lifespan import with_live_hub  # noqa: E402
 from wargame.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -26,6 +28,6 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),
-        "lifespan": lifespan_app,
+        "lifespan": with_live_hub(lifespan_app),
     }
 )

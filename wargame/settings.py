@@ -1,6 +1,7 @@
 """Settings, read from the environment. Nothing set gives the embedded default for one laptop:
-SQLite, the in-memory channel layer, an in-process game clock and Celery tasks run in-process.
-Setting DATABASE_URL and REDIS_URL gives production: PostgreSQL, Redis pub/sub, Celery beat."""
+SQLite, live events delivered in memory, an in-process game clock and Celery tasks run
+in-process. Setting DATABASE_URL and REDIS_URL gives production: PostgreSQL, live events through
+Redis pub/sub (wargame/live/hub.py), Celery beat. Either may be set without the other."""
 
 import os
 from pathlib import Path
@@ -44,7 +45,8 @@ try:
             f"DB_POOL_MAX={DB_POOL_MAX} must be above COMMAND_THREADS={COMMAND_THREADS}: each "
             "command thread takes a database connection and the rest of the process needs one"
         )
-    # Separates several deployments (or parallel test workers) sharing one Redis.
+    # Separates several deployments (or parallel test workers) sharing one Redis: the pub/sub
+    # channels of live events and the cache keys.
     REDIS_PREFIX = ENV.get("REDIS_PREFIX", "wargame").strip() or "wargame"
     JOIN_FAILURES_PER_10_MIN = env_int(ENV, "JOIN_FAILURES_PER_10_MIN", 10, minimum=1)
 except EnvError as exc:
@@ -125,13 +127,9 @@ else:
     DATABASE["OPTIONS"].update(server_side_binding=True, prepare_threshold=5)
 DATABASES = {"default": DATABASE}
 
+# Live events need no channel layer: wargame/live/hub.py delivers them in memory, or through
+# Redis pub/sub when REDIS_URL is set (channels' get_channel_layer() is then None).
 if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
-        }
-    }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -141,13 +139,6 @@ if REDIS_URL:
     }
     GAME_CLOCK = "celery"
 else:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "wargame.live.memory_layer.FastInMemoryChannelLayer",
-            # Room for bursts: an inject to all reaches every socket at once.
-            "CONFIG": {"capacity": 1000},
-        }
-    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     GAME_CLOCK = "inprocess"
 

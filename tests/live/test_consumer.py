@@ -6,7 +6,6 @@ import threading
 import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -14,7 +13,8 @@ from tests.conftest import on_postgres
 from tests.live.helpers import connect, cookie_for, join
 from wargame.game import actions
 from wargame.game.models import Event, Exercise, ScheduledInject
-from wargame.live.broadcast import broadcast_event, event_message, group_name
+from wargame.live.broadcast import broadcast_event, event_message
+from wargame.live.hub import running_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -201,17 +201,34 @@ async def test_the_same_command_id_is_acked_once_even_after_a_reconnect(exercise
     await a.close()
 
 
+def hotline_message(seq, text):
+    """The message of a hotline event between USA and JPN, as broadcast."""
+    return event_message(
+        {
+            "type": "hotline.message",
+            "seq": seq,
+            "at": timezone.now().isoformat(),
+            "game_time": 0,
+            "data": {"hotline": "acm", "text": text},
+            "audience": ["USA", "JPN"],
+        }
+    )
+
+
 async def test_a_lost_broadcast_is_filled_from_the_log_in_order(exercise, alice):
-    """Channel layers deliver at most once: if seq N's broadcast is lost or late and N+1
-    arrives, the consumer reads N from the log first."""
+    """Pub/sub delivers at most once: if seq N's broadcast is lost and N+1 arrives, the
+    exercise's stream reads N from the log (once, for every socket) before handing out N+1.
+    The fill runs when the test says so, not after a timer."""
+    hub = running_hub()
+    hub.gap_wait = None  # no timed fill: the test runs it
     a, welcome = await join(exercise.pk, await cookie_for(alice))
     last = welcome["last_seq"]
 
-    def write_two_events_broadcasting_only_the_second():
-        # Simulates the channel layer dropping the first broadcast (test setup, not an action).
+    def write_two_events():
+        # Test setup, not an action: two committed events whose broadcasts we control.
         now = timezone.now()
         for seq, text in ((last + 1, "lost broadcast"), (last + 2, "delivered")):
-            event = Event.objects.create(
+            Event.objects.create(
                 exercise=exercise,
                 seq=seq,
                 type="hotline.message",
@@ -221,11 +238,11 @@ async def test_a_lost_broadcast_is_filled_from_the_log_in_order(exercise, alice)
                 data={"hotline": "acm", "text": text},
             )
         Exercise.objects.filter(pk=exercise.pk).update(last_seq=last + 2)
-        from wargame.game.log import event_to_wire
 
-        broadcast_event(exercise.pk, event_to_wire(event))
-
-    await database_sync_to_async(write_two_events_broadcasting_only_the_second)()
+    await database_sync_to_async(write_two_events)()
+    hub.receive(exercise.pk, hotline_message(last + 2, "delivered"))
+    assert await a.nothing_more(0.05)  # held: seq N is missing, and no fill is due
+    await hub.streams[exercise.pk].fill()
     events = await a.events(2)
     assert [(e["seq"], e["data"]["text"]) for e in events] == [
         (last + 1, "lost broadcast"),
@@ -234,35 +251,44 @@ async def test_a_lost_broadcast_is_filled_from_the_log_in_order(exercise, alice)
     await a.close()
 
 
+async def test_a_broadcast_published_from_a_thread_is_delivered(exercise, alice, bob):
+    """broadcast_event is the commit hook: from a thread (a page, the clock) it reaches the
+    loop's sockets, through Redis when configured."""
+    a, welcome = await join(exercise.pk, await cookie_for(alice))
+    wire = {
+        "type": "hotline.message",
+        "seq": welcome["last_seq"] + 1,
+        "at": timezone.now().isoformat(),
+        "game_time": 0,
+        "data": {"hotline": "acm", "text": "from a thread"},
+        "audience": ["USA", "JPN"],
+    }
+    await sync_to_async(broadcast_event, thread_sensitive=False)(exercise.pk, wire)
+    [event] = await a.events(1)
+    assert (event["seq"], event["data"]["text"]) == (wire["seq"], "from a thread")
+    await a.close()
+
+
 async def test_broadcasts_that_overtake_each_other_are_put_back_in_order(exercise, alice):
-    """Two processes publish independently, so seq N+1 can arrive after N+2: the consumer holds
-    N+2 back until N+1 arrives, without reading the log (these events are only broadcast,
-    never written, so a read of the log would not find them)."""
+    """Two processes publish independently, so seq N+1 can arrive after N+2: N+2 is held back
+    until N+1 arrives, without reading the log (these events are only broadcast, never
+    written). No timed fill, so this cannot pass or fail by timing."""
+    hub = running_hub()
+    hub.gap_wait = None
     a, welcome = await join(exercise.pk, await cookie_for(alice))
     last = welcome["last_seq"]
-    layer = get_channel_layer()
 
-    def message(seq, text):
-        return event_message(
-            {
-                "type": "hotline.message",
-                "seq": seq,
-                "at": timezone.now().isoformat(),
-                "game_time": 0,
-                "data": {"hotline": "acm", "text": text},
-                "audience": ["USA", "JPN"],
-            }
-        )
-
-    await layer.group_send(group_name(exercise.pk), message(last + 2, "second"))
+    hub.receive(exercise.pk, hotline_message(last + 2, "second"))
     assert await a.nothing_more(0.05)  # held back, waiting for seq N+1
-    await layer.group_send(group_name(exercise.pk), message(last + 1, "first"))
+    hub.receive(exercise.pk, hotline_message(last + 1, "first"))
+    hub.receive(exercise.pk, hotline_message(last + 1, "first"))  # a duplicate is dropped
     events = await a.events(2)
     assert [(e["seq"], e["data"]["text"]) for e in events] == [
         (last + 1, "first"),
         (last + 2, "second"),
     ]
     assert "audience" not in events[0]
+    assert await a.nothing_more(0.05)
     await a.close()
 
 
@@ -345,9 +371,8 @@ async def test_events_reach_a_client_while_its_own_command_waits_for_the_databas
     finally:
         release.set()
         holder.join()
-    ack = await f.recv()
-    assert ack["type"] == "ack" and ack["id"] == "hold-1"
-    assert ack["seq"] == frame["seq"] + 1
+    ack = await f.reply("hold-1")  # the msel.held event may come before or after it
+    assert ack["type"] == "ack" and ack["seq"] == frame["seq"] + 1
     await f.close()
 
 

@@ -1,69 +1,199 @@
-"""The Redis publisher: events a process commits reach the group in commit order, in batches,
-and a failed round trip to Redis does not stop later events."""
+"""Publishing to Redis and subscribing to it, against real Redis servers: events a process
+commits reach the channel in commit order, a Redis that goes away is reported (never raised),
+what was queued meanwhile is published once it is back, and the subscriber subscribes again."""
 
 import asyncio
-import logging
-import os
+import shutil
+import threading
 
 import pytest
-from channels.layers import get_channel_layer
 from redis import asyncio as aioredis
 
+from tests.conftest import IN_CI
+from tests.processes import free_port, running
 from wargame.live import publisher
+from wargame.live.publisher import Publisher, publish_sync
+from wargame.live.subscriber import Subscriber
 
 
 @pytest.fixture
-def redis_layer(settings, redis_url):
-    """The production channel layer, also in the embedded test run."""
-    settings.REDIS_URL = redis_url
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {
-                "hosts": [redis_url],
-                "prefix": f"wargame-test-publisher-{os.getpid()}",
-            },
-        }
-    }
-    return get_channel_layer()
+def private_redis():
+    """A Redis server of this test's own, which the test may stop and start again."""
+    if not shutil.which("redis-server"):
+        message = "redis-server is not installed"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    port = free_port()
+    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    args += ["--appendonly", "no"]
+
+    class Server:
+        url = f"redis://127.0.0.1:{port}/0"
+
+        def __init__(self):
+            self.process = None
+
+        def start(self):
+            self.process = running(args, {}, port=port)
+            self.process.__enter__()
+
+        def stop(self):
+            self.process.__exit__(None, None, None)
+
+    server = Server()
+    server.start()
+    yield server
+    server.stop()
 
 
-async def receive_texts(layer, channel, count):
-    return [(await layer.receive(channel))["text"] for _ in range(count)]
+async def until(condition, seconds=10.0):
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
+        await asyncio.sleep(0.02)
+    return condition()
 
 
-async def test_a_burst_reaches_the_group_in_commit_order(redis_layer):
-    channel = await redis_layer.new_channel()
-    await redis_layer.group_add("exercise.1", channel)
-    messages = [("exercise.1", {"type": "exercise.event", "text": f"#{i}"}) for i in range(300)]
+async def received(url, channel, count, during):
+    """The first `count` messages on `channel` while `during()` runs."""
+    client = aioredis.Redis.from_url(url)
+    pubsub = client.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe(channel)
+    await during()
+    messages = []
+    while len(messages) < count:
+        message = await asyncio.wait_for(pubsub.get_message(timeout=None), 10)
+        if message is not None:
+            messages.append(message["data"].decode())
+    await pubsub.aclose()
+    await client.aclose()
+    return messages
 
-    await publisher.send_to_groups(messages[:150])
-    await publisher.send_to_groups(messages[150:])
 
-    received = await asyncio.wait_for(receive_texts(redis_layer, channel, 300), 10)
-    assert received == [f"#{i}" for i in range(300)]
-    await redis_layer.group_discard("exercise.1", channel)
+async def test_a_burst_reaches_the_channel_in_commit_order(redis_url, settings):
+    channel = f"{settings.REDIS_PREFIX}:publisher-order"
+    sender = Publisher(redis_url)
+
+    async def burst():
+        for i in range(150):
+            sender.put(channel, f"#{i}")
+        await asyncio.sleep(0)  # the first batch is on its way while more are queued
+        for i in range(150, 300):
+            sender.put(channel, f"#{i}")
+
+    try:
+        assert await received(redis_url, channel, 300, burst) == [f"#{i}" for i in range(300)]
+        assert await until(lambda: sender.health.published == 300)
+    finally:
+        await sender.close()
 
 
-async def test_publishing_goes_on_after_redis_failed(redis_layer, caplog):
-    channel = await redis_layer.new_channel()
-    await redis_layer.group_add("exercise.2", channel)
-    await publisher.send_to_groups([("exercise.2", {"type": "t", "text": "first"})])
-    assert await asyncio.wait_for(receive_texts(redis_layer, channel, 1), 5) == ["first"]
-    current = publisher._publishers[asyncio.get_running_loop()]
-    working = current.redis
-    current.redis = aioredis.Redis(host="127.0.0.1", port=1)  # nothing listens there
+async def test_an_unreachable_redis_is_reported_and_the_queue_published_when_it_is_back(
+    private_redis,
+):
+    sender = Publisher(private_redis.url)
+    admin = aioredis.Redis.from_url(private_redis.url)
+    try:
+        sender.put("wargame-test:outage", "before")
+        assert await until(lambda: sender.health.published == 1)
+        assert sender.problem() is None
 
-    with caplog.at_level(logging.ERROR, logger="wargame.live.publisher"):
-        await publisher.send_to_groups([("exercise.2", {"type": "t", "text": "lost"})])
+        private_redis.stop()
+        sender.put("wargame-test:outage", "while down")
+        assert await until(lambda: sender.problem() is not None)
+        problem = sender.problem()
+        assert "cannot publish to Redis since" in problem
+        assert "1 messages waiting, 0 dropped" in problem
+
+        private_redis.start()
+        assert await until(lambda: sender.problem() is None and not sender.waiting)
+        assert sender.health.published == 2
+        # The queued event was published to the new server (which counts from zero).
+        stats = await admin.info("commandstats")
+        assert stats["cmdstat_publish"]["calls"] == 1
+    finally:
+        await sender.close()
+        await admin.aclose()
+
+
+async def test_the_oldest_events_are_dropped_beyond_the_queue_limit(monkeypatch):
+    monkeypatch.setattr(publisher, "MAX_WAITING", 3)
+    sender = Publisher(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    try:
+        for i in range(5):
+            sender.put("wargame-test:full", f"#{i}")
+        assert await until(lambda: sender.problem() is not None)
+        assert [payload for _, payload in sender.waiting] == ["#2", "#3", "#4"]
+        assert "3 messages waiting, 2 dropped" in sender.problem()
+    finally:
+        await sender.close()
+
+
+async def test_the_subscriber_subscribes_again_when_redis_comes_back(private_redis):
+    got = []
+    subscriber = Subscriber(private_redis.url, lambda channel, data: got.append(data))
+    client = aioredis.Redis.from_url(private_redis.url)
+    try:
+        assert await subscriber.want("wargame-test:sub", wait=5)
+        await client.publish("wargame-test:sub", "one")
+        assert await until(lambda: got == [b"one"])
+
+        private_redis.stop()
+        assert await until(lambda: subscriber.problem() is not None)
+        assert "not connected to Redis since" in subscriber.problem()
+        private_redis.start()
+        assert await until(lambda: subscriber.problem() is None, seconds=15)
+        await client.aclose()
+        client = aioredis.Redis.from_url(private_redis.url)
+        await client.publish("wargame-test:sub", "two")
+        assert await until(lambda: got == [b"one", b"two"])
+    finally:
+        await subscriber.close()
+        await client.aclose()
+
+
+async def test_unsubscribed_when_dropped_even_if_wanted_and_dropped_at_once(redis_url, settings):
+    channel = f"{settings.REDIS_PREFIX}:sub-churn"
+    subscriber = Subscriber(redis_url, lambda channel, data: None)
+    client = aioredis.Redis.from_url(redis_url)
+
+    async def subscribers():
+        return (await client.pubsub_numsub(channel))[0][1]
+
+    try:
+        assert await subscriber.want(channel, wait=5)
+        assert await subscribers() == 1
+        subscriber.drop(channel)
+        assert await subscriber.want(channel, wait=5)  # a join right after the last leave
+        await asyncio.sleep(0.1)
+        assert await subscribers() == 1
+        subscriber.drop(channel)
         for _ in range(50):
-            if caplog.records:
+            if await subscribers() == 0:
                 break
-            await asyncio.sleep(0.1)
-    assert "publishing 1 events to Redis failed" in caplog.text
+            await asyncio.sleep(0.02)
+        assert await subscribers() == 0
+    finally:
+        await subscriber.close()
+        await client.aclose()
 
-    await current.redis.aclose()
-    current.redis = working
-    await publisher.send_to_groups([("exercise.2", {"type": "t", "text": "after"})])
-    assert await asyncio.wait_for(receive_texts(redis_layer, channel, 1), 5) == ["after"]
-    await redis_layer.group_discard("exercise.2", channel)
+
+def test_publishing_from_a_thread_without_a_loop_never_raises(redis_url, caplog):
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
+    publish_sync(unreachable, "wargame-test:sync", "lost")  # logged, not raised
+    assert "cannot publish to Redis" in caplog.text
+    assert publisher.sync_health.problem(0) is not None
+
+    errors = []
+
+    def publish():
+        try:
+            publish_sync(redis_url, "wargame-test:sync", "sent")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    thread = threading.Thread(target=publish)
+    thread.start()
+    thread.join()
+    assert errors == [] and publisher.sync_health.problem(0) is None

@@ -1,12 +1,13 @@
-"""Sending committed events to an exercise's channel-layer group (once, not per recipient).
+"""Sending committed events to an exercise's sockets (once per process, not per recipient).
 
 The message carries the client frame already encoded as JSON text, so each recipient's
 consumer only checks the audience and writes the text: one `json.dumps` per event, not one per
 socket.
 
-Events are published after commit. An action run from a WebSocket command publishes from the
-consumer's event loop (`deferring_broadcasts` collects them on the database thread); anything
-else (the game clock, a page, the admin) publishes from its own thread.
+Events are published after commit (`broadcast_event` is the commit hook LiveConfig installs in
+wargame.game.log). An action run from a WebSocket command publishes from the consumer's event
+loop (`deferring_broadcasts` collects them on the database thread); anything else (the game
+clock, a page, the admin, a Celery task) from its own thread, through the hub (hub.py).
 """
 
 from __future__ import annotations
@@ -15,16 +16,7 @@ import json
 import threading
 from collections.abc import Callable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-
-from wargame.live.publisher import send_to_groups
-
 _collector = threading.local()
-
-
-def group_name(exercise_id: int) -> str:
-    return f"exercise.{exercise_id}"
 
 
 def encode_frame(frame: dict) -> str:
@@ -37,29 +29,36 @@ def to_client_frame(wire_event: dict) -> dict:
 
 
 def event_message(wire_event: dict) -> dict:
-    """The group message for one event: seq and audience for the consumer, the frame as text."""
+    """The message for one event: seq and audience for the consumer, the frame as text."""
     return {
-        "type": "exercise.event",
         "seq": wire_event["seq"],
         "audience": wire_event["audience"],
         "frame": encode_frame(to_client_frame(wire_event)),
     }
 
 
+def presence_message(at: float, online: list[dict]) -> dict:
+    """Who is online, for control seats: no seq, not logged. `at` (the database's clock when the
+    list was read) orders lists computed concurrently by different sockets or processes."""
+    return {"presence": at, "frame": encode_frame({"type": "presence", "online": online})}
+
+
 def broadcast_event(exercise_id: int, wire_event: dict) -> None:
-    """Called from transaction.on_commit only, so no client sees a rolled-back event."""
+    """Called after commit only, so no client sees a rolled-back event."""
+    from wargame.live import hub  # hub imports this module
+
     message = event_message(wire_event)
     pending = getattr(_collector, "pending", None)
     if pending is not None:
         pending.append((exercise_id, message))
         return
-    async_to_sync(get_channel_layer().group_send)(group_name(exercise_id), message)
+    hub.publish_committed(exercise_id, message)
 
 
 def deferring_broadcasts(pending: list, work: Callable, *args):
     """Call `work(*args)`, putting the events it commits into `pending` instead of publishing
     them from this (database) thread: the caller publishes them with `publish` from its event
-    loop, so the database thread never waits for the channel layer."""
+    loop, so the database thread never waits for Redis."""
     _collector.pending = pending
     try:
         return work(*args)
@@ -67,7 +66,8 @@ def deferring_broadcasts(pending: list, work: Callable, *args):
         _collector.pending = None
 
 
-async def publish(pending: list) -> None:
-    """Publish what `deferring_broadcasts` collected, in order, from the event loop."""
-    await send_to_groups([(group_name(exercise_id), message) for exercise_id, message in pending])
+def publish(hub, pending: list) -> None:
+    """Publish what `deferring_broadcasts` collected, in order, from the hub's event loop."""
+    for exercise_id, message in pending:
+        hub.publish(exercise_id, message)
     pending.clear()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -14,8 +15,9 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from wargame.game import rules
 from wargame.game.errors import CommandRefused
 from wargame.live import presence
-from wargame.live.broadcast import deferring_broadcasts, encode_frame, group_name, publish
+from wargame.live.broadcast import deferring_broadcasts, encode_frame, presence_message, publish
 from wargame.live.command_threads import in_command_thread
+from wargame.live.hub import running_hub
 from wargame.live.identity import participant_for_scope
 from wargame.live.protocol import FrameRefused, parse_frame, run_command
 from wargame.live.snapshot import events_between, welcome_and_backlog
@@ -23,26 +25,28 @@ from wargame.live.snapshot import events_between, welcome_and_backlog
 log = logging.getLogger(__name__)
 
 REFUSED = 4403  # close code for a connection without a seat in this exercise
+TOO_SLOW = 1013  # "try again later": the client did not read its frames; it resumes by `since`
 QUEUED_COMMANDS = 64  # a client further ahead than this waits for its socket to be read again
-# How long an event that arrived early waits for the broadcasts before it, before they are read
-# from the log instead. Processes and threads publish independently, so broadcasts overtake
-# each other by a few milliseconds under load; a channel layer may also drop one.
-GAP_WAIT_SECONDS = 0.2
+QUEUED_FRAMES = 1000  # frames waiting for a client that does not read before we drop it
 
 
 class ExerciseConsumer(AsyncWebsocketConsumer):
+    """Events come from the hub's stream of the exercise (hub.py), every one, in seq order and
+    without gaps (the stream fills those from the log, once per process). This consumer only
+    skips what its welcome already covered and what its seat may not see."""
+
     participant = None
-    group = None  # set only once the participant has been admitted to the exercise group
+    hub = None
+    stream = None  # set once the participant is admitted and registered with the hub
+    cursor = None  # the last exercise seq this socket has handled; None until the welcome
+    held = None  # events handed over while the welcome was being read and sent
+    outbox = None  # frames for the writer task, in order
+    writer = None
     heartbeat = None
     commands = None  # frames waiting for the command task, in the order they arrived
     command_task = None
-    cursor = 0  # the last exercise seq this connection has handled (delivered or filtered)
-    gap_task = None  # reads missing events from the log if they do not arrive in time
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.early = {}  # seq -> group message that arrived before the ones it follows
-        self.in_order = asyncio.Lock()  # held while delivering, by the dispatch loop or gap_task
+    present = False  # its Connection row exists (presence.py)
+    presence_at = float("-inf")  # the time of the newest presence list sent (control seats)
 
     async def connect(self):
         self.exercise_id = int(self.scope["url_route"]["kwargs"]["exercise_id"])
@@ -53,20 +57,43 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         if self.participant is None or since is False:
             await self.close(code=REFUSED)
             return
-        self.group = group_name(self.exercise_id)
-        # Join the group before reading the log, so nothing committed in between is missed;
-        # events that arrive meanwhile wait in our channel and are de-duplicated by seq.
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        welcome, backlog = await database_sync_to_async(welcome_and_backlog)(
-            self.exercise_id, self.participant, since
+        self.role, self.team = self.participant.role, self.participant.team_code
+        self.connection_id = uuid.uuid4().hex
+        self.outbox = asyncio.Queue(QUEUED_FRAMES)
+        self.held = []
+        self.hub = running_hub()
+        # Register before reading the log, so nothing committed in between is missed; what
+        # arrives meanwhile is held, then de-duplicated by seq.
+        self.stream = await self.hub.join(self.exercise_id, self)
+        try:
+            await self.accept()
+            welcome, backlog = await database_sync_to_async(welcome_and_backlog)(
+                self.exercise_id, self.participant, since
+            )
+            await self._send(welcome)
+            for frame in backlog:
+                await self._send(frame)
+            cursor = welcome["last_seq"]
+            ahead = self.stream.start(cursor)
+            if ahead > cursor:  # a new stream, started by a concurrent welcome (Stream.start)
+                for frame in await database_sync_to_async(events_between)(
+                    self.exercise_id, self.participant, cursor, ahead
+                ):
+                    await self._send(frame)
+                cursor = ahead
+        except BaseException:
+            self._leave()
+            raise
+        self.cursor = cursor
+        held, self.held = self.held, None
+        for message in held:
+            self.take(message)
+        self.writer = asyncio.create_task(self._write())
+        at, online = await database_sync_to_async(presence.connected)(
+            self.connection_id, self.participant
         )
-        self.cursor = welcome["last_seq"]
-        await self._send(welcome)
-        for frame in backlog:
-            await self._send(frame)
-        await database_sync_to_async(presence.connected)(self.channel_name, self.participant)
-        await self.channel_layer.group_send(self.group, {"type": "presence.changed"})
+        self.present = True
+        self.hub.publish(self.exercise_id, presence_message(at, online))
         self.heartbeat = asyncio.create_task(self._beat())
         # Commands run one at a time, in order, in their own task: while one waits for the
         # database, events keep flowing to this socket.
@@ -75,19 +102,19 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
 
     async def dispatch(self, message):
         # Channels closes stale DB connections before every message, with a hop to the one
-        # database thread: with 25 sockets that is 25 queued turns per event. Live events and
-        # incoming frames touch the database only through database_sync_to_async (a gap fill,
-        # the command task), which cleans up itself, so they skip it. docs/performance.md.
-        if message["type"] == "exercise.event":
-            await self.exercise_event(message)
-        elif message["type"] == "websocket.receive":
+        # database thread. Incoming frames touch the database only in the command task, which
+        # cleans up itself, so they skip it. docs/performance.md.
+        if message["type"] == "websocket.receive":
             await self.websocket_receive(message)
         else:
             await super().dispatch(message)
 
     async def disconnect(self, code):
+        self._leave()
         if self.heartbeat is not None:
             self.heartbeat.cancel()
+        if self.writer is not None:
+            self.writer.cancel()
         if self.command_task is not None:
             # A command already on the database thread still commits and is published (see
             # _command); the ones still queued are dropped, unacknowledged, for the client to
@@ -95,23 +122,65 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             self.command_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self.command_task
-        if self.gap_task is not None:
-            self.gap_task.cancel()
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await database_sync_to_async(presence.disconnected)(self.channel_name)
-            await self.channel_layer.group_send(self.group, {"type": "presence.changed"})
+        if self.present:
+            at, online = await database_sync_to_async(presence.disconnected)(
+                self.connection_id, self.exercise_id
+            )
+            self.hub.publish(self.exercise_id, presence_message(at, online))
+
+    def _leave(self) -> None:
+        if self.stream is not None:
+            self.hub.leave(self.exercise_id, self)
+            self.stream = None
 
     async def _beat(self):
         while True:
             await asyncio.sleep(presence.HEARTBEAT_SECONDS)
-            await database_sync_to_async(presence.still_here)(self.channel_name)
+            await database_sync_to_async(presence.still_here)(self.connection_id)
 
-    async def presence_changed(self, message):
-        """Someone connected or left: control seats get the new list (not logged)."""
-        if self.participant.is_control:
-            online = await database_sync_to_async(presence.online)(self.exercise_id)
-            await self._send({"type": "presence", "online": online})
+    # From the hub's stream, on the loop, synchronously: keep these cheap ---------------------
+
+    def take(self, message: dict) -> None:
+        """The exercise's next event, in seq order, none missing (Stream)."""
+        if self.held is not None:
+            self.held.append(message)
+            return
+        seq = message["seq"]
+        if seq <= self.cursor:
+            return  # already in the welcome or the backlog
+        self.cursor = seq
+        if rules.admits(message["audience"], self.role, self.team):
+            self._queue(message["frame"])
+
+    def take_presence(self, message: dict) -> None:
+        """Someone connected or left: control seats get the newest list (presence.py)."""
+        if (
+            self.held is None
+            and self.participant.is_control
+            and message["presence"] >= (self.presence_at)
+        ):
+            self.presence_at = message["presence"]
+            self._queue(message["frame"])
+
+    def _queue(self, text: str) -> None:
+        try:
+            self.outbox.put_nowait(text)
+        except asyncio.QueueFull:
+            # The client stopped reading. Dropping frames would leave it a gap; closing lets it
+            # resume from the log with `since` when it comes back.
+            log.warning("exercise %s: closing a socket that stopped reading", self.exercise_id)
+            self._leave()
+            asyncio.get_running_loop().create_task(self.close(code=TOO_SLOW))
+
+    async def _write(self):
+        while True:
+            text = await self.outbox.get()
+            try:
+                await self._send_text(text)
+            except OSError:  # the client is gone; disconnect follows
+                return
+
+    # Commands ------------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
         await self.commands.put(text_data)
@@ -155,46 +224,8 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 "message": refusal.message,
             }
         finally:
-            await publish(committed)
+            publish(self.hub, committed)
         return {"type": "ack", "id": frame_id, "seq": event.seq}
-
-    async def exercise_event(self, message):
-        """A committed event from the group. Events go out in seq order, never with a gap: one
-        that arrives early waits for the ones before it, which are read from the log if their
-        broadcasts are late by more than GAP_WAIT_SECONDS."""
-        if message["seq"] <= self.cursor:
-            return
-        self.early[message["seq"]] = message
-        async with self.in_order:
-            await self._deliver_ready()
-
-    async def _deliver_ready(self):
-        while self.cursor + 1 in self.early:
-            message = self.early.pop(self.cursor + 1)
-            self.cursor = message["seq"]
-            if rules.admits(message["audience"], self.participant.role, self.participant.team_code):
-                await self._send_text(message["frame"])
-        if not self.early and self.gap_task is not None:
-            self.gap_task.cancel()
-            self.gap_task = None
-        elif self.early and self.gap_task is None:
-            self.gap_task = asyncio.create_task(self._fill_gap_later())
-
-    async def _fill_gap_later(self):
-        await asyncio.sleep(GAP_WAIT_SECONDS)
-        async with self.in_order:
-            self.gap_task = None
-            if not self.early:
-                return
-            upto = max(self.early)
-            missed = await database_sync_to_async(events_between)(
-                self.exercise_id, self.participant, self.cursor, upto
-            )
-            for frame in missed:
-                await self._send(frame)
-            self.cursor = upto
-            self.early = {seq: m for seq, m in self.early.items() if seq > upto}
-            await self._deliver_ready()
 
     async def _send(self, frame: dict) -> None:
         await self._send_text(encode_frame(frame))

@@ -1,9 +1,19 @@
-"""Who is online: one row per open WebSocket. Presence is not game state and is not logged."""
+"""Who is online: one row per open WebSocket. Presence is not game state and is not logged.
+
+The socket that connects or leaves reads the new list once and sends it, through the hub, to
+every control socket of the exercise (no query per control socket). Two changes at once (two
+sockets, perhaps two processes) each send a list, and they may arrive in either order; each
+list carries the database's clock read after its change was committed and before the list was
+read, and a control socket keeps the list with the latest time. That list was read after every
+change that happened before the last one sent, so it is the current one.
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 
 from wargame.game.models import Participant
@@ -15,23 +25,39 @@ HEARTBEAT_SECONDS = 30
 STALE = timedelta(seconds=3 * HEARTBEAT_SECONDS)
 
 
-def connected(channel_name: str, participant: Participant) -> None:
-    Connection.objects.update_or_create(
-        channel_name=channel_name,
-        defaults={
-            "participant": participant,
-            "exercise_id": participant.exercise_id,
-            "seen_at": timezone.now(),
-        },
+def connected(connection_id: str, participant: Participant) -> tuple[float, list[dict]]:
+    """Record the socket; the exercise's online list after it, with its time (see above)."""
+    Connection.objects.create(
+        channel_name=connection_id,  # new for each socket (consumers.py)
+        participant=participant,
+        exercise_id=participant.exercise_id,
+        seen_at=timezone.now(),
     )
+    return changed(participant.exercise_id)
 
 
-def disconnected(channel_name: str) -> None:
-    Connection.objects.filter(channel_name=channel_name).delete()
+def disconnected(connection_id: str, exercise_id: int) -> tuple[float, list[dict]]:
+    Connection.objects.filter(channel_name=connection_id).delete()
+    return changed(exercise_id)
 
 
-def still_here(channel_name: str) -> None:
-    Connection.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+def changed(exercise_id: int) -> tuple[float, list[dict]]:
+    at = database_time()
+    return at, online(exercise_id)
+
+
+def database_time() -> float:
+    """Now, by one clock for every server process: PostgreSQL's (processes may run on several
+    machines). SQLite is one machine's file, so its processes share the machine's clock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT clock_timestamp()")
+            return cursor.fetchone()[0].timestamp()
+    return time.time()
+
+
+def still_here(connection_id: str) -> None:
+    Connection.objects.filter(channel_name=connection_id).update(seen_at=timezone.now())
 
 
 def online(exercise_id: int) -> list[dict]:
