@@ -5,6 +5,8 @@ import asyncio
 import json
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -29,6 +31,20 @@ async def ws_connect(port, exercise_id, cookie):
     welcome = json.loads(await asyncio.wait_for(socket.recv(), 10))
     assert welcome["type"] == "welcome"
     return socket
+
+
+def healthz(port) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def hotline_send(frame_id, text):
+    return json.dumps(
+        {"id": frame_id, "type": "hotline.send", "data": {"hotline": "acm", "text": text}}
+    )
 
 
 async def next_event(socket, kind, timeout=10.0):
@@ -75,10 +91,40 @@ def test_an_event_sent_through_one_server_reaches_a_client_of_the_other(
 
     with uvicorn(port_a, env), uvicorn(port_b, env):
         to_bob, to_alice = asyncio.run(scenario())
+        assert [healthz(port)[0] for port in (port_a, port_b)] == [200, 200]
 
     assert to_bob["data"]["text"] == "via server A" and to_bob["data"]["from_team"] == "USA"
     assert [e["data"]["text"] for e in to_alice] == ["via server A", "via server B"]
     assert to_alice[1]["seq"] == to_alice[0]["seq"] + 1
+
+
+def test_a_server_that_cannot_reach_redis_says_so_and_its_clients_still_get_events(
+    exercise, alice, bob
+):
+    """Redis unreachable (a port nothing listens on): the command is acked, the event reaches
+    the other client through the sweep within about a second, and /healthz answers 503."""
+    unreachable = f"redis://127.0.0.1:{free_port()}/0"
+    env = child_env(REDIS_URL=unreachable, REDIS_PREFIX=f"wargame-test-{uuid.uuid4().hex}")
+    alice_cookie, bob_cookie = player_cookie(alice), player_cookie(bob)
+    port = free_port()
+
+    async def scenario():
+        a = await ws_connect(port, exercise.pk, alice_cookie)
+        b = await ws_connect(port, exercise.pk, bob_cookie)
+        sent = time.monotonic()
+        await a.send(hotline_send("x1", "is anyone there?"))
+        event = await next_event(b, "hotline.message", timeout=5)
+        took = time.monotonic() - sent
+        await a.close()
+        await b.close()
+        return event, took
+
+    with uvicorn(port, env):
+        event, took = asyncio.run(scenario())
+        status, body = healthz(port)
+    assert event["data"]["text"] == "is anyone there?" and took < 2.5
+    assert status == 503 and body["status"] == "unavailable"
+    assert any("cannot publish to Redis since" in problem for problem in body["problems"])
 
 
 def test_celery_beat_and_worker_fire_a_scheduled_inject_exactly_once(redis_url, tmp_path, fiona):
