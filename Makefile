@@ -25,7 +25,7 @@ chromium:
 	  echo "installing Debian's chromium package (needs root)"; \
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
-# Embedded default: SQLite, in-memory channel layer, in-process game clock.
+# Embedded default: SQLite, live events in memory, in-process game clock.
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_scenarios

@@ -128,7 +128,8 @@ else:
 DATABASES = {"default": DATABASE}
 
 # Live events need no channel layer: wargame/live/hub.py delivers them in memory, or through
-# Redis pub/sub when REDIS_URL is set (channels' get_channel_layer() is then None).
+# Redis pub/sub when REDIS_URL is set. Without CHANNEL_LAYERS, consumers get no layer
+# (channels' get_channel_layer() returns None).
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -43,7 +43,7 @@ def browser():
 @pytest.fixture
 def live_server_url(transactional_db):
     env = child_env()
-    env.pop("REDIS_URL", None)  # one process: in-memory channel layer and in-process clock
+    env.pop("REDIS_URL", None)  # one process: live events in memory and the in-process clock
     port = free_port()
     with uvicorn(port, env):
         yield f"http://127.0.0.1:{port}"
