@@ -14,6 +14,7 @@ from tests.live.helpers import connect, cookie_for, join
 from wargame.game import actions
 from wargame.game.models import Event, Exercise, ScheduledInject
 from wargame.live.broadcast import broadcast_event, event_message
+from wargame.live.consumers import QUEUED_FRAMES, TOO_SLOW
 from wargame.live.hub import running_hub
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -392,4 +393,23 @@ async def test_commands_sent_without_waiting_are_carried_out_and_answered_in_ord
     assert [(e["seq"], e["data"]["text"]) for e in events] == [
         (seq, f"message {i}") for i, seq in enumerate(seqs)
     ]
+    await a.close()
+
+
+async def test_a_socket_that_stops_reading_is_closed_for_it_to_resume(exercise, alice):
+    """Its queue is bounded: past QUEUED_FRAMES it is closed (1013), not left with a gap."""
+    a, welcome = await join(exercise.pk, await cookie_for(alice))
+    hub = running_hub()
+    [consumer] = hub.streams[exercise.pk].consumers
+    last = welcome["last_seq"]
+    for i in range(1, QUEUED_FRAMES + 2):  # no await: the writer cannot drain meanwhile
+        consumer.take(hotline_message(last + i, f"#{i}"))
+    assert exercise.pk not in hub.streams  # it left the hub at once
+    frames = 0
+    while True:
+        output = await a.comm.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            break
+        frames += output["text"].startswith('{"type":"hotline.message"')
+    assert (output["code"], frames) == (TOO_SLOW, QUEUED_FRAMES)
     await a.close()

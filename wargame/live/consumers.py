@@ -42,6 +42,7 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
     held = None  # events handed over while the welcome was being read and sent
     outbox = None  # frames for the writer task, in order
     writer = None
+    closing = None  # the close of a socket that stopped reading
     heartbeat = None
     commands = None  # frames waiting for the command task, in the order they arrived
     command_task = None
@@ -170,14 +171,14 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             # resume from the log with `since` when it comes back.
             log.warning("exercise %s: closing a socket that stopped reading", self.exercise_id)
             self._leave()
-            asyncio.get_running_loop().create_task(self.close(code=TOO_SLOW))
+            self.closing = asyncio.get_running_loop().create_task(self.close(code=TOO_SLOW))
 
     async def _write(self):
         while True:
             text = await self.outbox.get()
             try:
                 await self._send_text(text)
-            except OSError:  # the client is gone; disconnect follows
+            except (OSError, RuntimeError):  # the client is gone or closed: disconnect follows
                 return
 
     # Commands ------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ class Subscriber:
         self.lock = asyncio.Lock()  # one SUBSCRIBE/UNSUBSCRIBE exchange at a time
         self.have_wishes = asyncio.Event()
         self.task: asyncio.Task | None = None
+        self.reconciling: set[asyncio.Task] = set()
         self.failing_since: float | None = None
         self.error = ""
 
@@ -67,7 +68,9 @@ class Subscriber:
         name = channel.encode()
         self.wanted.discard(name)
         if self.task is not None:
-            asyncio.get_running_loop().create_task(self._reconcile())
+            task = asyncio.get_running_loop().create_task(self._reconcile())
+            self.reconciling.add(task)  # the loop keeps only a weak reference to a task
+            task.add_done_callback(self.reconciling.discard)
 
     async def _reconcile(self) -> None:
         """Bring the connection's subscriptions to what is wanted now (not when called)."""
