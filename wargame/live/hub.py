@@ -132,6 +132,7 @@ class Hub:
         self.read_log = database_sync_to_async(catchup.event_messages)
         self.publisher = Publisher(redis_url) if redis_url else None
         self.subscriber = Subscriber(redis_url, self._from_redis) if redis_url else None
+        self.stopping = asyncio.Event()
         self.sweeper = loop.create_task(self._sweep(sweep_every)) if sweep_every else None
         self.closed = False
 
@@ -204,8 +205,11 @@ class Hub:
 
     async def _sweep(self, every: float) -> None:
         while True:
-            await asyncio.sleep(every)
-            await self.sweep()
+            try:
+                await asyncio.wait_for(self.stopping.wait(), every)
+                return  # closing; never in the middle of a sweep's query
+            except TimeoutError:
+                await self.sweep()
 
     async def sweep(self) -> None:
         """One query for every exercise with local sockets: tell each stream its exercise's last
@@ -237,14 +241,13 @@ class Hub:
         with _hubs_lock:
             if _hubs.get(self.loop) is self:
                 del _hubs[self.loop]
+        # Nothing of this hub may still be reading the database once close() returns.
+        self.stopping.set()
         if self.sweeper is not None:
-            self.sweeper.cancel()
-            try:
-                await self.sweeper
-            except asyncio.CancelledError:
-                pass
-        for stream in self.streams.values():
-            stream.close()
+            await self.sweeper
+        fills = [task for stream in self.streams.values() if (task := stream.close())]
+        if fills:
+            await asyncio.wait(fills, timeout=5)
         if self.publisher is not None:
             await self.publisher.close()
             await self.subscriber.close()

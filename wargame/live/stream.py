@@ -155,13 +155,13 @@ class Stream:
                 for consumer in list(self.consumers):
                     consumer.take(message)
 
-    def close(self) -> None:
+    def close(self) -> asyncio.Task | None:
+        """No more timed fills; a fill already reading the log is left to finish (its database
+        work runs in a thread, which cancelling would not stop): returned for awaiting."""
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
-        if self.filling is not None:
-            self.filling.cancel()
-            self.filling = None
+        return self.filling
 
     def __str__(self) -> str:
         return str(self.exercise_id)
