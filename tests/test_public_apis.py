@@ -173,3 +173,22 @@ def test_the_rule_allows_public_use_and_our_own_private_names():
         "        return self._streams, self.redis.pubsub()\n"
     )
     assert violations(source) == []
+
+
+def test_no_module_imports_channels_redis():
+    """The live hub talks to Redis with redis-py; channels-redis is only the bench's (dev)."""
+    importing = [
+        str(path.relative_to(ROOT.parent))
+        for path in SOURCES
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        and any(
+            name.split(".")[0] == "channels_redis"
+            for name in (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
+        )
+    ]
+    assert importing == []
