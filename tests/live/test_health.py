@@ -7,6 +7,7 @@ import json
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connection
 from django.test import Client
 
 from tests.live.helpers import cookie_for, join
@@ -16,7 +17,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def healthz():
-    response = await sync_to_async(Client().get, thread_sensitive=False)("/healthz")
+    def get():
+        try:
+            return Client().get("/healthz")
+        finally:
+            # The test client keeps the view's connection open; this thread's would otherwise
+            # outlive the test (and hold the test database).
+            connection.close()
+
+    response = await sync_to_async(get, thread_sensitive=False)()
     return response.status_code, json.loads(response.content)
 
 
