@@ -47,7 +47,11 @@ STEPPED = {
     "clock.resumed": lambda moves: st.builds(dict, auto=st.booleans()),
     "clock.paused": lambda moves: st.builds(
         dict,
-        reason=st.text(min_size=1, max_size=20),
+        reason=st.text(
+            st.characters(exclude_characters="\x00", exclude_categories=("Cs",)),
+            min_size=1,
+            max_size=20,
+        ),
         max_minutes=st.none() | st.floats(1, 480),
         resume_at=st.none() | st.just("2027-04-12T12:00:00+00:00"),
         hotlines_frozen=st.booleans(),
