@@ -132,3 +132,17 @@ async def settle():
 
 def _answers(frame: dict, frame_id) -> bool:
     return frame["type"] in ("ack", "error") and frame.get("id") == frame_id
+
+
+class RecordingConsumer:
+    """What a consumer is to a stream or the hub: something that takes events in order."""
+
+    def __init__(self):
+        self.seqs = []
+        self.presence = []
+
+    def take(self, message):
+        self.seqs.append(message["seq"])
+
+    def take_presence(self, message):
+        self.presence.append(message["presence"])

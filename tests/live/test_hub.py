@@ -7,20 +7,9 @@ import threading
 import pytest
 from redis import asyncio as aioredis
 
+from tests.live.helpers import RecordingConsumer as Socket
 from wargame.live.broadcast import presence_message
 from wargame.live.hub import Hub, channel_name, publish_committed, running_hub
-
-
-class Socket:
-    def __init__(self):
-        self.seqs = []
-        self.presence = []
-
-    def take(self, message):
-        self.seqs.append(message["seq"])
-
-    def take_presence(self, message):
-        self.presence.append(message["presence"])
 
 
 def message(seq):

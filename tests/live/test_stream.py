@@ -4,21 +4,8 @@ here passes or fails by timing."""
 
 import asyncio
 
+from tests.live.helpers import RecordingConsumer as Socket
 from wargame.live.stream import Stream
-
-
-class Socket:
-    """What a consumer is to a stream: something that takes events in order."""
-
-    def __init__(self):
-        self.seqs = []
-        self.presence = []
-
-    def take(self, message):
-        self.seqs.append(message["seq"])
-
-    def take_presence(self, message):
-        self.presence.append(message["presence"])
 
 
 class Log:
