@@ -20,7 +20,7 @@ def ev(seq, kind, seconds, **data):
     return {"seq": seq, "type": kind, "at": T0 + timedelta(seconds=seconds), "data": data}
 
 
-def pause(reason="Lunch", **extra):
+def pause(reason="Lunch"):
     return {"reason": reason, "max_minutes": None, "resume_at": None, "hotlines_frozen": False}
 
 

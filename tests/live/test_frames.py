@@ -76,3 +76,33 @@ def test_lone_surrogates_anywhere_are_named():
             assert exc.refusal.message.startswith(f"data.{field}: contains half of a UTF-16")
         else:
             raise AssertionError("a lone surrogate was accepted")
+
+
+def refusal_for(text: str) -> str:
+    try:
+        parse_frame(text)
+    except FrameRefused as exc:
+        return exc.refusal.message
+    raise AssertionError("accepted")
+
+
+def test_a_broken_rule_is_named_with_the_fields_description_from_its_declaration():
+    frame = {"id": "a", "type": "move.submit", "data": {"text": "x", "category": "legal"}}
+    frame["data"]["target"] = "U S A"
+    assert refusal_for(json.dumps(frame)) == "data.target: must be a team id, got 'U S A'"
+    frame = {"id": "a", "type": "hotline.send", "data": {"hotline": "a c m", "text": "x"}}
+    assert refusal_for(json.dumps(frame)) == "data.hotline: must be a scenario id, got 'a c m'"
+    frame = {"id": "a", "type": "inject.send", "data": {"to": 5, "title": "t", "body": "b"}}
+    assert refusal_for(json.dumps(frame)) == 'data.to: must be "all", or a list of team ids'
+
+
+def test_a_rule_the_explanation_does_not_cover_keeps_msgspecs_words_with_our_path():
+    from wargame.live.commands import HotlineSendCommand
+    from wargame.live.frames import explain
+
+    refusal = explain(
+        HotlineSendCommand,
+        {"hotline": "acm", "text": "fine"},
+        ValueError("Expected `str` of a rule nobody wrote - at `$.text`"),
+    )
+    assert refusal.message == "data: Expected `str` of a rule nobody wrote - at `data.text`"

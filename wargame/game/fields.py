@@ -26,8 +26,9 @@ Text = text(limits.MAX_TEXT, f"text, 1 to {limits.MAX_TEXT:,} characters")
 Title = text(limits.MAX_TITLE, f"text, 1 to {limits.MAX_TITLE} characters")
 Name = text(limits.MAX_NAME, f"a name, 1 to {limits.MAX_NAME} characters")
 # Ids of the scenario's teams, hotlines, injects and moves (the loader's ID_RE).
-Ident = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,16}$", description="a scenario id")]
-TeamId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_-]{1,16}$", description="a team id")]
+ID_PATTERN = r"^[A-Za-z0-9_-]{1,16}$"
+Ident = Annotated[str, Meta(pattern=ID_PATTERN, description="a scenario id")]
+TeamId = Annotated[str, Meta(pattern=ID_PATTERN, description="a team id")]
 Seq = Annotated[int, Meta(ge=1, description="the seq of an event in this exercise")]
 GameSeconds = Annotated[float, Meta(description="game seconds since the scenario start")]
 Audience = Annotated[

@@ -91,7 +91,7 @@ def append_event(
         decided = check(state) or {}
         type = decided.get("type", type)
         data = decided.get("data", data)
-    audience = _audience(type, data, spec)
+    audience = _checked_audience(type, data, spec)
     now = timezone.now()
     event = _unsaved_event(exercise_id, seq, type, now, state, actor, audience, data, client_id)
     with connection.cursor() as cursor:
@@ -141,7 +141,7 @@ def append_unlocked(
     now = timezone.now()
     if rules.apply(state, {"seq": 0, "type": type, "at": now, "data": data}) != state:
         return None
-    audience = _audience(type, data, spec)
+    audience = _checked_audience(type, data, spec)
     event = _unsaved_event(exercise_id, None, type, now, state, actor, audience, data, client_id)
     with connection.cursor() as cursor:
         values = _row(event)
@@ -161,7 +161,7 @@ _INSERTED = ("exercise", "seq", "type", "at", "game_time", "actor", "audience", 
 _INSERTED_FIELDS = [Event._meta.get_field(name) for name in _INSERTED]
 
 
-def _audience(type: str, data: dict, spec):
+def _checked_audience(type: str, data: dict, spec):
     """The audience the type's rule gives, once the data has passed its declaration."""
     events.check_data(type, data)
     return events.EVENTS[type].audience(data, spec)

@@ -55,6 +55,7 @@ def describe(kind: inspect.Type) -> str:
     if isinstance(kind, inspect.Metadata):
         inner = describe(kind.type)
         note = (kind.extra_json_schema or {}).get("description")
+        # A number's range says more than its unit ("number 1–480" rather than "wall minutes").
         return note if note and not isinstance(kind.type, inspect.FloatType) else inner
     if isinstance(kind, inspect.UnionType):
         return " or ".join(describe(t) for t in kind.types)

@@ -12,7 +12,6 @@ from wargame.game.actions.clock import (
     do_set_compression,
     do_start_clock,
 )
-from wargame.game.actions.common import MOVE_CATEGORIES, NOTE_TAGS, VERDICTS
 from wargame.game.actions.hotlines import (
     deliver_due_messages,
     do_cut_hotline,
@@ -37,6 +36,7 @@ from wargame.game.actions.setup import (
     do_seat_control,
 )
 from wargame.game.actions.tick import tick_running_exercises
+from wargame.game.fields import MOVE_CATEGORIES, NOTE_TAGS, VERDICTS
 
 __all__ = [
     "MOVE_CATEGORIES",

@@ -4,8 +4,6 @@ advancing the game's moves (turns)."""
 from __future__ import annotations
 
 from wargame.game.actions.common import (
-    NOTE_TAGS,
-    VERDICTS,
     append_by,
     choice,
     clean_text,
@@ -13,6 +11,7 @@ from wargame.game.actions.common import (
     require_facilitator,
 )
 from wargame.game.errors import conflict
+from wargame.game.fields import NOTE_TAGS, VERDICTS
 from wargame.game.limits import MAX_TEXT
 from wargame.game.models import Event, Participant
 

@@ -9,7 +9,6 @@ from django.db import IntegrityError, transaction
 
 from wargame.game import rules
 from wargame.game.errors import CommandRefused, forbidden, invalid, too_large
-from wargame.game.fields import MOVE_CATEGORIES, NOTE_TAGS, VERDICTS  # noqa: F401 (used by pages)
 from wargame.game.log import append_event, append_unlocked
 from wargame.game.models import Event, Participant
 from wargame.scenarios.spec import HotlineSpec

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from wargame.game.actions.common import (
-    MOVE_CATEGORIES,
     append_by,
     choice,
     clean_text,
 )
 from wargame.game.errors import forbidden, invalid
+from wargame.game.fields import MOVE_CATEGORIES
 from wargame.game.limits import MAX_TEXT
 from wargame.game.models import Event, Participant
 
