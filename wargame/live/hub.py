@@ -38,6 +38,7 @@ from wargame.live import catchup
 from wargame.live.publisher import Publisher, ping_sync, publish_sync
 from wargame.live.stream import GAP_WAIT_SECONDS, Stream
 from wargame.live.subscriber import Subscriber
+from wargame.live.tasks import wait_for_end
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +245,7 @@ class Hub:
         # Nothing of this hub may still be reading the database once close() returns.
         self.stopping.set()
         if self.sweeper is not None:
-            await self.sweeper
+            await wait_for_end(self.sweeper, "the sweep")
         fills = [task for stream in self.streams.values() if (task := stream.close())]
         if fills:
             await asyncio.wait(fills, timeout=5)

@@ -27,6 +27,8 @@ from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from wargame.live.tasks import stop
+
 log = logging.getLogger(__name__)
 
 MAX_WAITING = 10_000  # events kept for retrying while Redis is unreachable
@@ -92,6 +94,7 @@ class Publisher:
         self.wakeup = asyncio.Event()
         self.task: asyncio.Task | None = None
         self.health = Health("event loop publisher")
+        self.closing = False  # close() has stopped waiting: a failure now ends the task
 
     def put(self, channel: str, payload: str) -> None:
         if len(self.waiting) >= MAX_WAITING:
@@ -119,6 +122,8 @@ class Publisher:
                             pipe.publish(channel, payload)
                         await pipe.execute()
                 except Exception as exc:  # noqa: BLE001 - any failure: keep the events, retry
+                    if self.closing:
+                        return
                     self.waiting.extendleft(reversed(batch))
                     while len(self.waiting) > MAX_WAITING:
                         self.waiting.popleft()
@@ -138,11 +143,8 @@ class Publisher:
                 if time.monotonic() > deadline:
                     break
                 await asyncio.sleep(0.01)
-            self.task.cancel()
-            try:
-                await self.task
-            except asyncio.CancelledError:
-                pass
+            self.closing = True
+            await stop(self.task, "the event loop publisher")
         await self.redis.aclose()
 
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from redis import asyncio as aioredis
 
 from wargame.live.publisher import RETRY_FIRST_SECONDS, RETRY_MAX_SECONDS, client_options
+from wargame.live.tasks import stop
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class Subscriber:
         self.reconciling: set[asyncio.Task] = set()
         self.failing_since: float | None = None
         self.error = ""
+        self.closing = False  # close() has begun: a failure now ends the reader, no reconnect
 
     async def want(self, channel: str, wait: float) -> bool:
         """Subscribe to `channel`; True once Redis confirmed it, False if the connection failed
@@ -123,6 +125,8 @@ class Subscriber:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - reconnect, whatever went wrong
+                if self.closing:
+                    return
                 self.error = f"{type(exc).__name__}: {exc}"
                 if self.failing_since is None:
                     self.failing_since = time.time()
@@ -155,10 +159,7 @@ class Subscriber:
         return f"pub/sub: not connected to Redis since {since} ({self.error})"
 
     async def close(self) -> None:
+        self.closing = True
         if self.task is not None:
-            self.task.cancel()
-            try:
-                await self.task
-            except asyncio.CancelledError:
-                pass
+            await stop(self.task, "the pub/sub reader")
         await self.redis.aclose()
