@@ -48,7 +48,10 @@ try:
     # Separates several deployments (or parallel test workers) sharing one Redis: the pub/sub
     # channels of live events and the cache keys.
     REDIS_PREFIX = ENV.get("REDIS_PREFIX", "wargame").strip() or "wargame"
-    JOIN_FAILURES_PER_10_MIN = env_int(ENV, "JOIN_FAILURES_PER_10_MIN", 10, minimum=1)
+    # Wrong join codes one address may enter before each further one waits (2 s, doubling up
+    # to the maximum): play/ratelimit.py. A right code always joins.
+    JOIN_FREE_FAILURES = env_int(ENV, "JOIN_FREE_FAILURES", 5, minimum=1)
+    JOIN_MAX_WAIT_SECONDS = env_int(ENV, "JOIN_MAX_WAIT_SECONDS", 60, minimum=1)
 except EnvError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wargame.lib.nul_guard.RefuseNulMiddleware",  # before anything queries with request values
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -17,6 +17,9 @@ const clock = new GameClock(document.querySelector("[data-clock]"));
 const conn = document.querySelector("[data-conn]");
 const turnLabel = document.querySelector("[data-turn]");
 const errors = $("[data-error]");
+// An observer's console (data-read-only) has no forms and draws no command buttons; the server
+// refuses an observer's commands in any case.
+const readOnly = app.hasAttribute("data-read-only");
 let turns = [];
 let turn = null;
 let hotlines = [];
@@ -28,17 +31,17 @@ async function command(type, data) {
 }
 
 // Clock and moves ---------------------------------------------------------------------------------
-$("[data-clock-start]").addEventListener("click", () => command("clock.start", {}));
-$("[data-clock-resume]").addEventListener("click", () => command("clock.resume", {}));
+$("[data-clock-start]")?.addEventListener("click", () => command("clock.start", {}));
+$("[data-clock-resume]")?.addEventListener("click", () => command("clock.resume", {}));
 const pauseForm = $("[data-pause-form]");
-pauseForm.addEventListener("submit", async (e) => {
+pauseForm?.addEventListener("submit", async (e) => {
   e.preventDefault();
   const data = { reason: pauseForm.reason.value, freeze_hotlines: pauseForm.freeze_hotlines.checked };
   if (pauseForm.max_minutes.value) data.max_minutes = Number(pauseForm.max_minutes.value);
   if (await command("clock.pause", data)) pauseForm.reset();
 });
 const compressionForm = $("[data-compression-form]");
-compressionForm.addEventListener("submit", (e) => {
+compressionForm?.addEventListener("submit", (e) => {
   e.preventDefault();
   command("clock.set_compression", { compression: Number(compressionForm.compression.value) });
 });
@@ -65,7 +68,7 @@ function showPresence(online) {
 
 // Injects -----------------------------------------------------------------------------------------
 const injectForm = $("[data-inject-form]");
-injectForm.addEventListener("submit", async (e) => {
+injectForm?.addEventListener("submit", async (e) => {
   e.preventDefault();
   const chosen = [...injectForm.querySelectorAll("input[name=to]:checked")].map((c) => c.value);
   const to = chosen.includes("all") || chosen.length === 0 ? "all" : chosen;
@@ -77,8 +80,8 @@ injectForm.addEventListener("submit", async (e) => {
 // MSEL --------------------------------------------------------------------------------------------
 const msel = new Map(); // inject id -> {entry (from the welcome, kept current by events), row}
 function mselRow(entry) {
-  const open = entry.state === "scheduled" || entry.state === "held";
-  const actions = el("td", { class: "actions" });
+  const open = !readOnly && (entry.state === "scheduled" || entry.state === "held");
+  const actions = readOnly ? null : el("td", { class: "actions" });
   if (open) {
     const button = (label, type) => {
       const b = el("button", { type: "button", class: "small", text: label });
@@ -141,7 +144,7 @@ function queueItem(event) {
   });
   const item = feedItem(event, clock, teamNames);
   item.dataset.move = String(event.seq);
-  item.append(form);
+  if (!readOnly) item.append(form);
   return item;
 }
 function showQueue(moves) {
@@ -181,7 +184,7 @@ function hotlineControls() {
     return el("tr", { "data-hotline-control": line.id },
       el("td", {}, el("strong", { text: line.name }), el("div", { class: "muted small", text: line.members.join(", ") })),
       el("td", { class: line.cut ? "state-down" : "", text: status }),
-      el("td", {}, toggle, delay));
+      readOnly ? null : el("td", {}, toggle, delay));
   }));
 }
 function updateHotline(id, changes) {
@@ -196,7 +199,7 @@ const traffic = new Map([["", new EventList({ list: trafficBox, pane: "traffic",
 function trafficItem(event) {
   const item = feedItem(event, clock, teamNames);
   item.dataset.hotline = event.data.hotline;
-  if (event.type === "hotline.message") item.append(el("button", { type: "button", class: "small", "data-leak": event.seq, text: "Leak…" }));
+  if (event.type === "hotline.message" && !readOnly) item.append(el("button", { type: "button", class: "small", "data-leak": event.seq, text: "Leak…" }));
   return item;
 }
 const filter = $("[data-hotline-filter]");
@@ -282,11 +285,11 @@ const socket = new ExerciseSocket(app.dataset.ws, {
   onFrame: (frame) => { if (frame.type === "presence") showPresence(frame.online); },
   onStatus: (text, state) => { conn.textContent = text; conn.dataset.state = state; },
   onError: (frame) => { errors.textContent = `${frame.code}: ${frame.message}`; },
-});
+}, { seatCheck: `${history}?limit=1` });
 window.wargameSocket = socket;
 
 const noteForm = $("[data-note-form]");
-noteForm.addEventListener("submit", async (e) => {
+noteForm?.addEventListener("submit", async (e) => {
   e.preventDefault();
   if (await command("note.add", { text: noteForm.text.value, tag: noteForm.tag.value })) noteForm.text.value = "";
 });

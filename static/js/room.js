@@ -150,7 +150,7 @@ const socket = new ExerciseSocket(app.dataset.ws, {
   },
   onEvents,
   onStatus: (text, state) => { conn.textContent = text; conn.dataset.state = state; },
-});
+}, { seatCheck: `${history}?limit=1` });
 window.wargameSocket = socket;
 
 function wire(form, type, data, after) {

@@ -1,13 +1,23 @@
 // The one module that owns the exercise WebSocket: reconnect with backoff, resume with
-// `since`, de-duplication by seq, and commands retried with the same id after a reconnect.
+// `since`, de-duplication by seq, and commands retried with the same id after a reconnect (at
+// most MAX_SENDS times in all: one the server cannot carry out fails, it is not sent forever).
+// A socket refused for want of a seat (close 4403, or a handshake refused, confirmed by the
+// seat check) stops reconnecting and says so.
 // A fresh page connects without `since`: the welcome carries the newest items of its panes
 // (older ones come from the history endpoint), and live events follow. Every reconnect
 // resumes with `since` = the last seq seen.
 import { FrameBatch } from "./render.js";
 
+const MAX_SENDS = 3;
+const NO_SEAT = 4403;
+
 export class ExerciseSocket {
-  constructor(path, handlers) {
+  // seatCheck: a URL that answers 404 or 403 when this session has no seat in the exercise
+  // (the history endpoint), asked when a connection is refused before it opens.
+  constructor(path, handlers, { seatCheck = null } = {}) {
     this.path = path;
+    this.seatCheck = seatCheck;
+    this.refused = false;
     // onWelcome(frame, fresh), onEvents(events: a batch per animation frame, oldest first),
     // onFrame(frame), onStatus(text, state), onError(frame)
     this.handlers = handlers;
@@ -26,15 +36,51 @@ export class ExerciseSocket {
     this.handlers.onStatus?.("connecting…", "connecting");
     const ws = new WebSocket(url);
     this.ws = ws;
-    ws.onopen = () => { this.attempt = 0; };
+    let opened = false;
+    ws.onopen = () => { opened = true; this.attempt = 0; };
     ws.onmessage = (message) => this.receive(JSON.parse(message.data));
-    ws.onclose = () => {
+    ws.onclose = async (event) => {
       if (this.ws !== ws) return;
+      // A browser reports a handshake the server refused as 1006, like a network failure:
+      // the seat check tells the two apart.
+      if (event.code === NO_SEAT || (!opened && !(await this.stillSeated()))) {
+        this.endWithoutSeat();
+        return;
+      }
       this.handlers.onStatus?.("offline: reconnecting…", "offline");
       const delay = Math.min(10000, 500 * 2 ** this.attempt) * (0.5 + Math.random() / 2);
       this.attempt += 1;
       setTimeout(() => this.connect(), delay);
     };
+  }
+
+  async stillSeated() {
+    if (!this.seatCheck) return true;
+    try {
+      const response = await fetch(this.seatCheck, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      return response.status !== 404 && response.status !== 403;
+    } catch {
+      return true; // the network, not the seat: keep trying
+    }
+  }
+
+  endWithoutSeat() {
+    this.refused = true;
+    this.handlers.onStatus?.("You no longer have a seat in this exercise: open your team's join link again, or log in.", "refused");
+    for (const [id, waiting] of this.pending) waiting.reject({ type: "error", id, code: "no_seat", message: "not sent: you no longer have a seat in this exercise" });
+    this.pending.clear();
+  }
+
+  // Sends a pending command once more, or fails it once it has been sent MAX_SENDS times (the
+  // connection broke each time before its answer: the server could not carry it out).
+  resend(id, waiting) {
+    if (waiting.sends >= MAX_SENDS) {
+      this.pending.delete(id);
+      waiting.reject({ type: "error", id, code: "failed", message: `not done: the connection broke ${MAX_SENDS} times before the server answered; check it and send it again` });
+      return;
+    }
+    waiting.sends += 1;
+    this.ws.send(JSON.stringify(waiting.frame));
   }
 
   // For tests and the "reconnect" button: drop the socket as a network failure would.
@@ -49,7 +95,7 @@ export class ExerciseSocket {
       this.batch.run(); // anything received before this welcome goes out first
       this.handlers.onStatus?.("online", "online");
       this.handlers.onWelcome?.(frame, fresh);
-      for (const { frame: command } of this.pending.values()) this.ws.send(JSON.stringify(command));
+      for (const [id, waiting] of [...this.pending]) this.resend(id, waiting);
     } else if (frame.type === "ack") {
       this.pending.get(frame.id)?.resolve(frame);
       this.pending.delete(frame.id);
@@ -72,8 +118,13 @@ export class ExerciseSocket {
     const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}-${this.counter}`;
     const frame = { id, type, data };
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { frame, resolve, reject });
-      if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(frame));
+      if (this.refused) {
+        reject({ type: "error", id, code: "no_seat", message: "not sent: you no longer have a seat in this exercise" });
+        return;
+      }
+      const waiting = { frame, resolve, reject, sends: 0 };
+      this.pending.set(id, waiting);
+      if (this.ws.readyState === WebSocket.OPEN) this.resend(id, waiting);
     });
   }
 }

@@ -5,8 +5,9 @@ import json
 
 import pytest
 from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
 
-from tests.live.helpers import cookie_for, join
+from tests.live.helpers import connect, cookie_for, join
 from wargame.game.models import Event, Exercise
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -303,3 +304,52 @@ async def test_observers_may_read_but_not_act(exercise, oscar):
         await socket.send("o", kind, data)
         assert (await socket.reply("o"))["code"] == "forbidden"
     await socket.close()
+
+
+def _update_user(user, **fields):
+    return database_sync_to_async(
+        lambda: get_user_model().objects.filter(pk=user.pk).update(**fields)
+    )()
+
+
+@pytest.mark.parametrize(
+    ("seat", "change"),
+    [
+        ("fiona", {"is_staff": False}),
+        ("fiona", {"is_active": False}),
+        ("oscar", {"is_active": False}),
+    ],
+)
+async def test_a_seat_withdrawn_while_connected_ends_at_the_next_command(
+    exercise, fiona, oscar, seat, change
+):
+    """The seat was created while staff (or active); the open socket does not keep it."""
+    participant = {"fiona": fiona, "oscar": oscar}[seat]
+    cookie = await cookie_for(participant.user)
+    socket, welcome = await join(exercise.pk, cookie)
+    assert welcome["you"]["role"] == participant.role
+    await _update_user(participant.user, **change)
+    before = await log_length(exercise.pk)
+    await socket.send("n1", "note.add", {"text": "still here?", "tag": "observation"})
+    error = await socket.reply("n1")
+    assert (error["code"], error["message"]) == (
+        "seat_withdrawn",
+        f"note.add: your {participant.role} seat was withdrawn (staff status removed or "
+        "account deactivated); nothing was done",
+    )
+    assert (await socket.comm.receive_output(timeout=5)) == {
+        "type": "websocket.close",
+        "code": 4403,
+    }
+    assert await log_length(exercise.pk) == before
+    # And at the next handshake (a deactivated user is not even logged in any more).
+    again, code = await connect(exercise.pk, cookie)
+    assert (again, code) == (None, 4403)
+
+
+async def test_a_user_who_lost_staff_status_is_not_seated_again_by_connecting(exercise, fiona_user):
+    cookie = await cookie_for(fiona_user)
+    socket, _ = await join(exercise.pk, cookie)  # seats her as facilitator
+    await socket.close()
+    await _update_user(fiona_user, is_staff=False)
+    assert await connect(exercise.pk, cookie) == (None, 4403)

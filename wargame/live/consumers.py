@@ -19,7 +19,7 @@ from wargame.live.broadcast import deferring_broadcasts, encode_frame, presence_
 from wargame.live.command_threads import in_command_thread
 from wargame.live.hub import running_hub
 from wargame.live.identity import participant_for_scope
-from wargame.live.protocol import FrameRefused, parse_frame, run_command
+from wargame.live.protocol import SEAT_WITHDRAWN, FrameRefused, parse_frame, run_command
 from wargame.live.snapshot import events_between, welcome_and_backlog
 
 log = logging.getLogger(__name__)
@@ -198,6 +198,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
                 await self.close(code=1011)
                 return
             await self._send(reply)
+            if reply.get("code") == SEAT_WITHDRAWN:
+                await self.close(code=REFUSED)
+                return
 
     async def _command(self, text_data: str | None) -> dict:
         """Run one command frame and publish what it committed; the ack or error frame.

@@ -6,12 +6,23 @@ docs/protocol.md (its tables are generated from the declarations). Error codes a
 
 from __future__ import annotations
 
+from wargame.game.actions import still_seated
 from wargame.game.errors import CommandRefused, forbidden
 from wargame.game.models import Event, Participant
 from wargame.live.commands import COMMANDS
 from wargame.live.frames import ClientFrame, FrameRefused, parse_frame
 
-__all__ = ["COMMANDS", "ClientFrame", "FrameRefused", "parse_frame", "run_command"]
+# The refusal after which the server closes the socket (4403): the seat is gone.
+SEAT_WITHDRAWN = "seat_withdrawn"
+
+__all__ = [
+    "COMMANDS",
+    "SEAT_WITHDRAWN",
+    "ClientFrame",
+    "FrameRefused",
+    "parse_frame",
+    "run_command",
+]
 
 
 def run_command(participant: Participant, frame: ClientFrame) -> Event:
@@ -19,6 +30,12 @@ def run_command(participant: Participant, frame: ClientFrame) -> Event:
     declared = COMMANDS.get(frame.type)
     if declared is None:  # parse_frame refuses these; a ClientFrame built elsewhere may not
         raise CommandRefused("unknown_command", f"type: unknown command {frame.type!r}")
+    if not still_seated(participant):
+        raise CommandRefused(
+            SEAT_WITHDRAWN,
+            f"{frame.type}: your {participant.role} seat was withdrawn (staff status removed "
+            "or account deactivated); nothing was done",
+        )
     if participant.role not in declared.roles:
         raise forbidden(f"{frame.type}: not allowed for a {participant.role}")
     return frame.data.run(participant, frame.id)

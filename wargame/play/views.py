@@ -23,18 +23,32 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def join(request, join_code: str):
-    if ratelimit.too_many_failures(request):
-        return render(request, "play/join_rate_limited.html", status=429)
     team = Team.objects.select_related("exercise__scenario").filter(join_code=join_code).first()
     if team is None:
-        ratelimit.record_failure(request)
-        return render(request, "play/join_unknown.html", status=404)
+        return _wrong_code(request)
+    seat = participant_for_session(request.session, None, team.exercise_id)
+    if seat is not None and seat.team_id == team.pk:
+        # Already in this team (a second tab, Back and the form sent again): the same seat.
+        return redirect("team_room", exercise_id=team.exercise_id)
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         participant = do_join_team(team, form.cleaned_data["name"])
+        # A new session key: a session id planted in this browser beforehand must not receive
+        # the seat.
+        request.session.cycle_key()
         remember_seat(request.session, participant)
         return redirect("team_room", exercise_id=team.exercise_id)
     return render(request, "play/join.html", {"team": team, "form": form})
+
+
+def _wrong_code(request):
+    wait = ratelimit.wait_seconds(request)
+    if wait:
+        response = render(request, "play/join_rate_limited.html", {"wait": wait}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    ratelimit.record_failure(request)
+    return render(request, "play/join_unknown.html", status=404)
 
 
 def team_room(request, exercise_id: int):

@@ -34,6 +34,7 @@ from wargame.game.actions.setup import (
     do_create_exercise,
     do_join_team,
     do_seat_control,
+    still_seated,
 )
 from wargame.game.actions.tick import tick_running_exercises
 from wargame.game.fields import MOVE_CATEGORIES, NOTE_TAGS, VERDICTS
@@ -44,6 +45,7 @@ __all__ = [
     "VERDICTS",
     "auto_resume_if_due",
     "control_participant",
+    "still_seated",
     "deliver_due_messages",
     "do_add_note",
     "do_adjudicate_move",

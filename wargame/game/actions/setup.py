@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from wargame.game import rules
 from wargame.game.actions.common import clean_text
@@ -68,16 +69,26 @@ def do_seat_control(exercise: Exercise, user, role: str, name: str = "") -> Part
     return participant
 
 
+def _valid_control_seats():
+    """Control seats whose user may use them now: a facilitator seat while its user is active
+    staff, an observer seat while its user is active. Losing staff status or being
+    deactivated ends a seat at once, however long ago it was created."""
+    return Participant.objects.filter(user__is_active=True).filter(
+        Q(role=Participant.Role.OBSERVER)
+        | Q(role=Participant.Role.FACILITATOR, user__is_staff=True)
+    )
+
+
 def control_participant(exercise: Exercise, user) -> Participant | None:
-    """The facilitator or observer seat of a logged-in user, creating a staff user's
-    facilitator seat on first use (staff are facilitators of every exercise)."""
+    """The facilitator or observer seat of a logged-in user that is valid now, creating a
+    staff user's facilitator seat on first use (staff are facilitators of every exercise)."""
     seat = (
-        Participant.objects.filter(exercise=exercise, user=user)
-        .exclude(role=Participant.Role.PLAYER)
+        _valid_control_seats()
+        .filter(exercise=exercise, user=user)
         .order_by("role")  # facilitator before observer
         .first()
     )
-    if seat is not None or not user.is_staff:
+    if seat is not None or not (user.is_staff and user.is_active):
         return seat
     try:
         return do_seat_control(exercise, user, Participant.Role.FACILITATOR)
@@ -85,3 +96,11 @@ def control_participant(exercise: Exercise, user) -> Participant | None:
         return Participant.objects.get(
             exercise=exercise, user=user, role=Participant.Role.FACILITATOR
         )
+
+
+def still_seated(participant: Participant) -> bool:
+    """Whether a control seat is still valid (read fresh: an open socket asks before each
+    command, so a withdrawal takes effect at the next one). Player seats always are."""
+    if not participant.is_control:
+        return True
+    return _valid_control_seats().filter(pk=participant.pk).exists()
