@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-from-lock
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install chromium run test test-fast lint format lock bench bench-all clean
+.PHONY: install chromium run test test-fast screenshots lint format lock bench bench-all clean
 
 # A laptop demo and the linters need no secret; production sets SECRET_KEY and leaves DEBUG off.
 run lint: export DEBUG ?= 1
@@ -37,6 +37,11 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest -q -x
+
+# The README's screenshots (docs/screenshots/), from the browser session test; `make test`
+# leaves them alone.
+screenshots: install chromium
+	WRITE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e/test_session.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -202,6 +202,35 @@ async def test_the_same_command_id_is_acked_once_even_after_a_reconnect(exercise
     await a.close()
 
 
+async def test_an_id_reused_for_another_command_is_refused_not_dropped(exercise, bob, fiona):
+    a, _ = await join(exercise.pk, await cookie_for(bob))
+    await a.send("same", "hotline.send", {"hotline": "acm", "text": "first"})
+    first = await a.reply("same")
+    await a.send("same", "hotline.send", {"hotline": "acm", "text": "  first  "})
+    assert await a.reply("same") == first  # the same text, resent: the same ack
+    cases = [
+        ("hotline.send", {"hotline": "acm", "text": "second"}),
+        ("hotline.send", {"hotline": "jpn-chn", "text": "first"}),
+        ("move.submit", {"text": "A move", "category": "diplomatic"}),
+    ]
+    for kind, data in cases:
+        await a.send("same", kind, data)
+        error = await a.reply("same")
+        assert (error["code"], error["message"]) == (
+            "conflict",
+            f"id: 'same' was already used for another command (seq {first['seq']}, "
+            f"hotline.message); send this {kind} with a new id",
+        ), kind
+    # Another participant's ids are their own.
+    f, _ = await join(exercise.pk, await cookie_for(fiona.user))
+    await f.send("same", "note.add", {"text": "fine", "tag": "observation"})
+    assert (await f.reply("same"))["type"] == "ack"
+    count = await database_sync_to_async(Event.objects.filter(type="hotline.message").count)()
+    assert count == 1
+    await a.close()
+    await f.close()
+
+
 def hotline_message(seq, text):
     """The message of a hotline event between USA and JPN, as broadcast."""
     return event_message(

@@ -6,8 +6,10 @@ docs/protocol.md (its tables are generated from the declarations). Error codes a
 
 from __future__ import annotations
 
+import msgspec
+
 from wargame.game.actions import still_seated
-from wargame.game.errors import CommandRefused, forbidden
+from wargame.game.errors import CommandRefused, conflict, forbidden
 from wargame.game.models import Event, Participant
 from wargame.live.commands import COMMANDS
 from wargame.live.frames import ClientFrame, FrameRefused, parse_frame
@@ -38,4 +40,30 @@ def run_command(participant: Participant, frame: ClientFrame) -> Event:
         )
     if participant.role not in declared.roles:
         raise forbidden(f"{frame.type}: not allowed for a {participant.role}")
-    return frame.data.run(participant, frame.id)
+    event = frame.data.run(participant, frame.id)
+    if getattr(event, "replayed", False):
+        _same_command_or_refuse(declared, frame, event)
+    return event
+
+
+def _same_command_or_refuse(declared, frame: ClientFrame, event: Event) -> None:
+    """A repeated id is acked with the first command's event only when this is that command
+    sent again (a retry after a reconnect); an id reused for another command is refused, so
+    that command is not silently dropped. "The same": an event of this command's types whose
+    data agrees on every text, number and flag field the two share."""
+    sent = msgspec.structs.asdict(frame.data)
+    differs = event.type not in declared.appends or any(
+        isinstance(value, str | int | float | bool)
+        and name in event.data
+        and _comparable(value) != _comparable(event.data[name])
+        for name, value in sent.items()
+    )
+    if differs:
+        raise conflict(
+            f"id: {frame.id!r} was already used for another command (seq {event.seq}, "
+            f"{event.type}); send this {frame.type} with a new id"
+        )
+
+
+def _comparable(value):
+    return value.strip() if isinstance(value, str) else value

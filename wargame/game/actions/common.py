@@ -28,7 +28,7 @@ def once(
 
     The id is looked up only when the append fails (the unique constraint on the client id, or
     a refusal such as "already started" that a first success would explain): the common case
-    costs no extra query."""
+    costs no extra query. An event returned for a repeated id has `replayed` set."""
     try:
         event = unlocked() if unlocked is not None else None
         if event is None:
@@ -39,6 +39,7 @@ def once(
         existing = _event_for_client_id(participant, client_id) if client_id else None
         if existing is None:
             raise
+        existing.replayed = True  # not appended now: the caller may check it answers the same
         return existing
 
 
