@@ -8,8 +8,10 @@ PORT ?= 8000
 
 .PHONY: install chromium run test test-fast screenshots lint format lock bench bench-all clean
 
-# A laptop demo and the linters need no secret; production sets SECRET_KEY and leaves DEBUG off.
-run lint: export DEBUG ?= 1
+# The linters need no secret. The laptop demo runs with DEBUG off (safe to open to a classroom
+# network: no debug pages) and a secret generated once into .secret-key (git-ignored), kept so
+# that sessions survive a restart; production sets SECRET_KEY itself.
+lint: export DEBUG ?= 1
 
 install: $(STAMP)
 
@@ -26,11 +28,15 @@ chromium:
 	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 # Embedded default: SQLite, live events in memory, in-process game clock.
-run: install
+run: install .secret-key
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_scenarios
 	$(BIN)/python manage.py demo --host $(HOST) --port $(PORT)
-	$(BIN)/python -m uvicorn wargame.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret-key)}" \
+	  $(BIN)/python -m uvicorn wargame.asgi:application --host $(HOST) --port $(PORT) --ws websockets-sansio
+
+.secret-key:
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadfile -q

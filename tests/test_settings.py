@@ -129,7 +129,8 @@ def without_settings_env(**env):
     """This process's environment without the settings variables (a developer's own values would
     change what the tests see), plus `env`."""
     drop = {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "REDIS_PREFIX"}
-    drop |= {"DB_POOL_MAX", "COMMAND_THREADS"}
+    drop |= {"DB_POOL_MAX", "COMMAND_THREADS", "HTTPS", "SECURE_COOKIES", "SECURE_SSL_REDIRECT"}
+    drop |= {"SECURE_HSTS_SECONDS", "SECURE_HSTS_PRELOAD"}
     return {**{k: v for k, v in os.environ.items() if k not in drop}, **env}
 
 
@@ -173,3 +174,33 @@ def test_management_commands_need_no_secret_and_report_bad_values_in_one_line():
         "configuration error: DEBUG='maybe' is not a boolean: use one of 1, on, true, yes "
         "or 0, false, no, off\n"
     )
+
+
+def test_the_documented_production_settings_pass_the_deploy_check():
+    """The README's production variables: `manage.py check --deploy` finds nothing."""
+    env = without_settings_env(
+        SECRET_KEY="a-long-random-secret-" + "x" * 40,
+        ALLOWED_HOSTS="wargame.example.org",
+        HTTPS="1",
+        DJANGO_SETTINGS_MODULE="wargame.settings",
+    )
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "System check identified no issues" in checked.stdout
+    plain = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**env, "HTTPS": "0"},
+    )
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in plain.stderr + plain.stdout, warning  # without HTTPS=1 it says so

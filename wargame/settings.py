@@ -4,6 +4,7 @@ in-process. Setting DATABASE_URL and REDIS_URL gives production: PostgreSQL, liv
 Redis pub/sub (wargame/live/hub.py), Celery beat. Either may be set without the other."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -52,6 +53,16 @@ try:
     # to the maximum): play/ratelimit.py. A right code always joins.
     JOIN_FREE_FAILURES = env_int(ENV, "JOIN_FREE_FAILURES", 5, minimum=1)
     JOIN_MAX_WAIT_SECONDS = env_int(ENV, "JOIN_MAX_WAIT_SECONDS", 60, minimum=1)
+    AXES_FAILURE_LIMIT = env_int(ENV, "LOGIN_FAILURE_LIMIT", 5, minimum=1)
+    AXES_COOLOFF_TIME = timedelta(minutes=env_int(ENV, "LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+    # Served over HTTPS (behind the TLS proxy): secure cookies, HTTP redirected to HTTPS, and
+    # HSTS for a year, each adjustable on its own. `manage.py check --deploy` is clean with
+    # HTTPS=1 (tests/test_settings.py).
+    HTTPS = env_bool(ENV, "HTTPS", default=False)
+    SECURE_COOKIES = env_bool(ENV, "SECURE_COOKIES", default=HTTPS)
+    SECURE_SSL_REDIRECT = env_bool(ENV, "SECURE_SSL_REDIRECT", default=HTTPS)
+    SECURE_HSTS_SECONDS = env_int(ENV, "SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0, minimum=0)
+    SECURE_HSTS_PRELOAD = env_bool(ENV, "SECURE_HSTS_PRELOAD", default=False)
 except EnvError as exc:
     raise ImproperlyConfigured(str(exc)) from None
 
@@ -70,6 +81,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "axes",
     "wargame.scenarios",
     "wargame.game",
     "wargame.live",
@@ -87,7 +99,39 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair waits LOGIN_LOCKOUT_MINUTES. Per pair, not per username: a player in
+# the seminar room must not be able to lock the facilitator out mid-game by typing wrong
+# passwords for her name, and a room behind one address keeps its other logins.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
+
+# Content-Security-Policy (django-csp) on every response: scripts, styles and connections from
+# this origin only ('self' covers the same-origin WebSocket), no inline script or style, no
+# framing. The pages use ES modules and json_script data blocks, which this allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "wargame.urls"
 ASGI_APPLICATION = "wargame.asgi.application"
@@ -186,11 +230,14 @@ SCENARIO_DIR = BASE_DIR / "scenarios"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SAMESITE = "Lax"
-if not DEBUG:
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
-    SESSION_COOKIE_SECURE = env_bool(ENV, "SECURE_COOKIES", default=False)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True  # hosts under this one (not its siblings)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+# Preloading HSTS is a lasting commitment of the whole domain to browsers' lists: a deployment
+# opts in (SECURE_HSTS_PRELOAD=1); the check that asks for it is silenced, not the rest.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 LOGGING = {
     "version": 1,

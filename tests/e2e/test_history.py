@@ -5,7 +5,7 @@ the browsers, through the server's own channel layer."""
 
 import pytest
 
-from tests.e2e.test_session import feed_seqs, new_page
+from tests.e2e.test_session import feed_seqs, new_page, wait_until
 from tests.live.helpers import player_cookie, user_cookie
 from wargame.game import actions
 
@@ -48,7 +48,7 @@ def test_older_items_load_as_the_reader_scrolls_back(
     assert room.locator("[data-hotline=acm] [data-unread]").inner_text() == "25+"  # Alice's
     # The chat pane opens at its newest message; scrolled to the top it loads the ones before.
     scroll_to_oldest(room, acm, newest_first=False)
-    room.wait_for_function(f"document.querySelectorAll('{acm} [data-seq]').length === 100")
+    wait_until(room, f"document.querySelectorAll('{acm} [data-seq]').length === 100")
     scroll_to_oldest(room, acm, newest_first=False)
     room.wait_for_selector(f"{acm} .item:has-text('Message 0')")
     assert len(seqs(room, acm)) == 120

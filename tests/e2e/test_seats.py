@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.e2e.test_session import new_page
+from tests.e2e.test_session import new_page, wait_until
 from tests.live.helpers import user_cookie
 from wargame.game import actions
 
@@ -49,7 +49,7 @@ def test_join_qr_codes_render_as_images(exercise, fiona_user, live_server_url, b
     console.click("[data-team-row=JPN] summary")
     qr = console.locator("[data-team-row=JPN] img.qr")
     qr.wait_for()
-    console.wait_for_function("document.querySelector('[data-team-row=JPN] img.qr').complete")
+    wait_until(console, "document.querySelector('[data-team-row=JPN] img.qr').complete")
     natural = qr.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     box = qr.bounding_box()
     assert natural[0] >= 100 and natural[0] == natural[1], natural
@@ -89,7 +89,7 @@ def test_a_withdrawn_seat_ends_in_a_clear_state_not_a_reconnect_loop(
     assert len(page.sockets) == 1
     page.fill("#note-text", "And now?")
     page.click("[data-note-form] button")
-    page.wait_for_function(
-        "document.querySelector('[data-error]').textContent.includes('no longer have a seat')"
+    wait_until(
+        page, "document.querySelector('[data-error]').textContent.includes('no longer have a seat')"
     )
     assert page.js_errors == []

@@ -2,6 +2,7 @@
 laptops, from creating the exercise to a dropped connection."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,29 @@ def new_page(browser, **options):
     page = browser.new_context(**options).new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # A Content-Security-Policy violation is reported on the console, not thrown.
+    page.on(
+        "console",
+        lambda msg: (
+            msg.type == "error"
+            and "Content Security Policy" in msg.text
+            and errors.append(msg.text)
+        ),
+    )
     page.js_errors = errors
     page.set_default_timeout(15000)
     return page
+
+
+def wait_until(page, expression, timeout=15.0):
+    """Poll a JavaScript expression until it is truthy. Playwright's wait_for_function polls by
+    evaluating a string in the page, which the Content-Security-Policy (no unsafe-eval) refuses;
+    page.evaluate goes through the debugging protocol, which the policy does not govern."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout} s: {expression}")
+        page.wait_for_timeout(50)
 
 
 def join(browser, url, name, **options):
