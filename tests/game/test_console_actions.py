@@ -2,6 +2,7 @@
 notes and turns. Each appends one event with the right audience, or refuses and persists
 nothing."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from wargame.game import actions
 from wargame.game.errors import CommandRefused
+from wargame.game.limits import MAX_COMPRESSION
 from wargame.game.models import DelayedMessage, Event, Exercise, ScheduledInject
 
 pytestmark = pytest.mark.django_db
@@ -327,3 +329,19 @@ def test_holding_an_inject_the_clock_already_released_is_refused(exercise, fiona
         "msel.hold: inject INJ-01 is released",
     )
     assert ScheduledInject.objects.get(inject_id="INJ-01").state == "released"
+
+
+def test_a_pause_holds_a_delayed_message_that_came_due_just_before_it(exercise, fiona, alice):
+    """The message is due, the tick has not run yet, the facilitator pauses: nothing timed is
+    delivered during the pause (as with injects); resume delivers it."""
+    actions.do_start_clock(fiona)
+    actions.do_set_compression(fiona, MAX_COMPRESSION)
+    actions.do_set_hotline_delay(fiona, "acm", 1)  # one game minute: well under a second here
+    actions.do_send_hotline_message(alice, "acm", "Held by the pause", "q1")
+    time.sleep(0.2)  # the message is now due
+    actions.do_pause_clock(fiona, "Plenary")
+    assert actions.deliver_due_messages(exercise.pk) == []
+    assert actions.tick_running_exercises() == 0
+    actions.do_resume_clock(fiona)
+    [delivered] = actions.deliver_due_messages(exercise.pk)
+    assert delivered.data["text"] == "Held by the pause"

@@ -80,6 +80,18 @@ def _event_for_client_id(participant: Participant, client_id: str) -> Event | No
     ).first()
 
 
+class NotRunningNow(Exception):
+    """Raised by `still_running` under the exercise's lock: the clock stopped since it was read."""
+
+
+def still_running(state: dict) -> None:
+    """An append's check for timed work (due injects, delayed messages): the exercise was
+    running when the work was found due, but a pause may have committed between that read and
+    the lock; then nothing is appended and the work waits for the clock to run again."""
+    if state["status"] != "running":
+        raise NotRunningNow()
+
+
 def require_facilitator(participant: Participant, command: str) -> None:
     if participant.role != Participant.Role.FACILITATOR:
         raise forbidden(f"{command}: only a facilitator may do this")

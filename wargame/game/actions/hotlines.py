@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from wargame.game import rules
 from wargame.game.actions.common import (
+    NotRunningNow,
     append_by,
     appends_by,
     clean_text,
@@ -16,6 +17,7 @@ from wargame.game.actions.common import (
     number,
     once,
     require_facilitator,
+    still_running,
     team_audience,
 )
 from wargame.game.errors import conflict, forbidden
@@ -118,24 +120,31 @@ def deliver_due_messages(exercise_id: int, now=None) -> list[Event]:
     """Deliver delayed hotline messages whose game time has come, each exactly once."""
     exercise = Exercise.objects.select_related("scenario").get(pk=exercise_id)
     clock = rules.clock_from_json(exercise.state["clock"])
+    if not clock.running:
+        return []  # a pause holds delayed messages as it holds injects, until resume
     due = DelayedMessage.objects.filter(
         exercise_id=exercise_id, delivered=False, due__lte=clock.game_seconds(now or timezone.now())
     ).order_by("due", "queued_seq")
     delivered = []
     for row in due:
-        with transaction.atomic():
-            if not DelayedMessage.objects.filter(pk=row.pk, delivered=False).update(delivered=True):
-                continue
-            queued = Event.objects.get(exercise_id=exercise_id, seq=row.queued_seq)
-            data = {k: queued.data[k] for k in ("hotline", "text", "from_team", "from_name")}
-            data.update(queued_seq=row.queued_seq, delay=queued.data["delay"])
-            delivered.append(
-                append_event(
-                    exercise_id,
-                    "hotline.message",
-                    data,
-                    spec=exercise.scenario.spec,
-                    actor=queued.actor,
+        try:
+            with transaction.atomic():
+                claimed = DelayedMessage.objects.filter(pk=row.pk, delivered=False)
+                if not claimed.update(delivered=True):
+                    continue
+                queued = Event.objects.get(exercise_id=exercise_id, seq=row.queued_seq)
+                data = {k: queued.data[k] for k in ("hotline", "text", "from_team", "from_name")}
+                data.update(queued_seq=row.queued_seq, delay=queued.data["delay"])
+                delivered.append(
+                    append_event(
+                        exercise_id,
+                        "hotline.message",
+                        data,
+                        spec=exercise.scenario.spec,
+                        actor=queued.actor,
+                        check=still_running,  # paused since the read: the claim rolls back
+                    )
                 )
-            )
+        except NotRunningNow:
+            break
     return delivered

@@ -8,11 +8,13 @@ from django.utils import timezone
 
 from wargame.game import rules
 from wargame.game.actions.common import (
+    NotRunningNow,
     append_by,
     choice,
     clean_text,
     once,
     require_facilitator,
+    still_running,
     team_audience,
 )
 from wargame.game.errors import conflict, invalid
@@ -160,8 +162,10 @@ def fire_due_injects(exercise_id: int, now=None) -> list[Event]:
     for row in due:
         try:
             with transaction.atomic():
-                fired.append(_release(row, scripted[row.inject_id], (S.SCHEDULED,), check=_running))
-        except _NotNow:
+                fired.append(
+                    _release(row, scripted[row.inject_id], (S.SCHEDULED,), check=still_running)
+                )
+        except NotRunningNow:
             break
         except _AlreadyClaimed:
             continue
@@ -200,16 +204,6 @@ def _release(row, spec: InjectSpec, allowed, *, actor=None, client_id=None, chec
 
 def _spec_audience(spec: InjectSpec):
     return rules.ALL if spec.to is None else list(spec.to)
-
-
-def _running(state: dict) -> None:
-    if state["status"] != "running":
-        # Paused between our read and the lock: leave the inject for the next tick.
-        raise _NotNow()
-
-
-class _NotNow(Exception):
-    pass
 
 
 class _AlreadyClaimed(Exception):
