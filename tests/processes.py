@@ -55,7 +55,7 @@ def running(args: list[str], env: dict, *, port: int | None = None, timeout: flo
             while True:
                 if proc.poll() is not None:
                     log.seek(0)
-                    raise RuntimeError(f"{args[2]} exited early:\n{log.read()[-3000:]}")
+                    raise RuntimeError(f"{' '.join(args[:4])} exited early:\n{log.read()[-3000:]}")
                 try:
                     with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                         break
@@ -63,6 +63,7 @@ def running(args: list[str], env: dict, *, port: int | None = None, timeout: flo
                     if time.monotonic() > deadline:
                         raise TimeoutError(f"{' '.join(args)} did not listen on {port}") from None
                     time.sleep(0.1)
+        proc.output = lambda: Path(log.name).read_text()  # what it printed so far
         yield proc
     finally:
         proc.terminate()

@@ -127,6 +127,41 @@ def test_a_server_that_cannot_reach_redis_says_so_and_its_clients_still_get_even
     assert any("cannot publish to Redis since" in problem for problem in body["problems"])
 
 
+def test_no_client_notices_a_redis_restart_beyond_a_delay(private_redis, exercise, alice, bob):
+    """Redis restarts under a running server: a socket opened after it gets its welcome and
+    stays open, events flow both ways again, and the server logs no ASGI exception."""
+    env = child_env(REDIS_URL=private_redis.url, REDIS_PREFIX=f"wargame-test-{uuid.uuid4().hex}")
+    alice_cookie, bob_cookie = player_cookie(alice), player_cookie(bob)
+    port = free_port()
+
+    async def scenario():
+        a = await ws_connect(port, exercise.pk, alice_cookie)
+        private_redis.stop()
+        private_redis.start()
+        b = await ws_connect(port, exercise.pk, bob_cookie)  # the first socket after the restart
+        await a.send(hotline_send("r1", "after the restart"))
+        seen_by_b = await next_event(b, "hotline.message", timeout=5)
+        await b.send(hotline_send("r2", "and back"))
+        seen_by_a = await next_event(a, "hotline.message", timeout=5)
+        while seen_by_a["data"]["text"] != "and back":
+            seen_by_a = await next_event(a, "hotline.message", timeout=5)
+        await asyncio.sleep(1.0)
+        await b.send(hotline_send("r3", "still open"))
+        still = await next_event(b, "ack", timeout=5)
+        while still["id"] != "r3":
+            still = await next_event(b, "ack", timeout=5)
+        await a.close()
+        await b.close()
+        return seen_by_b, still
+
+    with uvicorn(port, env) as server:
+        seen_by_b, still = asyncio.run(scenario())
+        output = server.output()
+    assert seen_by_b["data"]["text"] == "after the restart"
+    assert still["id"] == "r3"
+    assert "Exception in ASGI application" not in output and "Traceback" not in output, output
+
+
 def test_celery_beat_and_worker_fire_a_scheduled_inject_exactly_once(redis_url, tmp_path, fiona):
     fast = Path(__file__).parent.parent / "fixtures" / "mini.yaml"
     text = (

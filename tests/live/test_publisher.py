@@ -3,48 +3,14 @@ commits reach the channel in commit order, a Redis that goes away is reported (n
 what was queued meanwhile is published once it is back, and the subscriber subscribes again."""
 
 import asyncio
-import shutil
 import threading
 
-import pytest
 from redis import asyncio as aioredis
 
-from tests.conftest import IN_CI
-from tests.processes import free_port, running
+from tests.processes import free_port
 from wargame.live import publisher
 from wargame.live.publisher import Publisher, publish_sync
 from wargame.live.subscriber import Subscriber
-
-
-@pytest.fixture
-def private_redis():
-    """A Redis server of this test's own, which the test may stop and start again."""
-    if not shutil.which("redis-server"):
-        message = "redis-server is not installed"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    port = free_port()
-    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    args += ["--appendonly", "no"]
-
-    class Server:
-        url = f"redis://127.0.0.1:{port}/0"
-
-        def __init__(self):
-            self.process = None
-
-        def start(self):
-            self.process = running(args, {}, port=port)
-            self.process.__enter__()
-
-        def stop(self):
-            self.process.__exit__(None, None, None)
-
-    server = Server()
-    server.start()
-    yield server
-    server.stop()
 
 
 async def until(condition, seconds=10.0):
