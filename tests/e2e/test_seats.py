@@ -93,3 +93,32 @@ def test_a_withdrawn_seat_ends_in_a_clear_state_not_a_reconnect_loop(
         page, "document.querySelector('[data-error]').textContent.includes('no longer have a seat')"
     )
     assert page.js_errors == []
+
+
+def test_a_message_the_server_refuses_fails_once_and_the_room_stays_connected(
+    exercise, bob, live_server_url, browser
+):
+    """Half an emoji (a lone surrogate) used to close the socket, and the client re-sent it
+    after every reconnect: a loop in which nothing typed afterwards was sent."""
+    from tests.live.helpers import player_cookie
+
+    cookie = off_the_browser_thread(lambda: player_cookie(bob))
+    room = new_page(browser, viewport={"width": 390, "height": 844}, is_mobile=True)
+    room.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server_url}])
+    sockets = []
+    room.on("websocket", lambda ws: sockets.append(ws))
+    room.goto(f"{live_server_url}/play/{exercise.pk}/")
+    room.wait_for_selector("[data-conn][data-state=online]")
+    room.evaluate("document.querySelector('#msg-acm').value = 'half an emoji \\ud83d'")
+    room.click("[data-hotline-form=acm] button")
+    error = room.locator("[data-hotline-form=acm] [data-form-error]")
+    wait_until(
+        room, "document.querySelector('[data-hotline-form=acm] [data-form-error]').textContent"
+    )
+    assert "half of a UTF-16 surrogate pair" in error.inner_text()
+    room.wait_for_timeout(2000)
+    assert len(sockets) == 1 and room.locator("[data-conn]").get_attribute("data-state") == "online"
+    room.fill("#msg-acm", "Typed afterwards")
+    room.click("[data-hotline-form=acm] button")
+    room.wait_for_selector("[data-hotline=acm] .item:has-text('Typed afterwards')")
+    assert room.js_errors == []
