@@ -13,22 +13,21 @@ NUL = "\x00"
 
 
 def nul_in(request) -> str | None:
-    """Where the request carries a NUL ("path", "query parameter 'q'", ...), or None."""
+    """Where the request carries a NUL ("the address (path)", "query parameter 'q'", ...), or
+    None."""
     if NUL in request.path:
         return "the address (path)"
-    for name, values in request.GET.lists():
-        if NUL in name or any(NUL in value for value in values):
-            return f"query parameter {name.replace(NUL, '')!r}"
-    for name, value in request.COOKIES.items():
-        if NUL in name or NUL in value:
-            return f"cookie {name.replace(NUL, '')!r}"
+    places = [("query parameter", request.GET.lists())]
+    places.append(("cookie", ((name, [value]) for name, value in request.COOKIES.items())))
     if request.method == "POST" and request.content_type in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):
-        for name, values in request.POST.lists():
+        places.append(("form field", request.POST.lists()))
+    for what, pairs in places:
+        for name, values in pairs:
             if NUL in name or any(NUL in value for value in values):
-                return f"form field {name.replace(NUL, '')!r}"
+                return f"{what} {name.replace(NUL, '')!r}"
     return None
 
 

@@ -45,7 +45,6 @@ __all__ = [
     "VERDICTS",
     "auto_resume_if_due",
     "control_participant",
-    "still_seated",
     "deliver_due_messages",
     "do_add_note",
     "do_adjudicate_move",
@@ -69,5 +68,6 @@ __all__ = [
     "do_start_clock",
     "do_submit_move",
     "fire_due_injects",
+    "still_seated",
     "tick_running_exercises",
 ]
