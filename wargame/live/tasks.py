@@ -31,8 +31,7 @@ async def stop(task: asyncio.Task, what: str, seconds: float = STOP_SECONDS) -> 
             return False
         task.cancel()
         await asyncio.wait({task}, timeout=min(left, _RECANCEL_SECONDS))
-    if not task.cancelled() and task.exception() is not None:
-        log.error("%s ended with %r", what, task.exception())
+    _report_failure(task, what)
     return True
 
 
@@ -44,6 +43,12 @@ async def wait_for_end(task: asyncio.Task, what: str, seconds: float = STOP_SECO
     if not task.done():
         log.error("%s did not end within %.1f s of being asked to; left behind", what, seconds)
         return False
+    _report_failure(task, what)
+    return True
+
+
+def _report_failure(task: asyncio.Task, what: str) -> None:
+    """Log the exception an ended task ended with (retrieving it, so asyncio does not
+    complain later that it never was)."""
     if not task.cancelled() and task.exception() is not None:
         log.error("%s ended with %r", what, task.exception())
-    return True
