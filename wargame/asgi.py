@@ -19,6 +19,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from wargame.game.clock import lifespan_app  # noqa: E402
+from wargame.lib.nul_guard import RefuseNulCookies  # noqa: E402
 from wargame.live.lifespan import with_live_hub  # noqa: E402
 from wargame.live.routing import websocket_urlpatterns  # noqa: E402
 
@@ -26,7 +27,7 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            RefuseNulCookies(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
         "lifespan": with_live_hub(lifespan_app),
     }

@@ -353,3 +353,21 @@ async def test_a_user_who_lost_staff_status_is_not_seated_again_by_connecting(ex
     await socket.close()
     await _update_user(fiona_user, is_staff=False)
     assert await connect(exercise.pk, cookie) == (None, 4403)
+
+
+async def test_a_nul_in_the_session_cookie_is_refused_not_a_server_error(exercise, alice):
+    """A quoted cookie value may carry "\\000", which decodes to NUL; PostgreSQL would refuse
+    the session query with an error."""
+    from channels.testing import WebsocketCommunicator
+
+    from wargame.asgi import application
+
+    headers = [
+        (b"host", b"127.0.0.1:8000"),
+        (b"origin", b"http://127.0.0.1:8000"),
+        (b"cookie", b'sessionid="abcdefgh\\000ijklmnop"'),
+    ]
+    communicator = WebsocketCommunicator(application, f"/ws/exercises/{exercise.pk}/", headers)
+    connected, code = await communicator.connect(timeout=5)
+    assert (connected, code) == (False, 4403)
+    await communicator.disconnect()
