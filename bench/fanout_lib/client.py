@@ -72,7 +72,14 @@ def app_frames(st: Recorder):
     plen = len(TOKEN)
 
     def on_frame(sock: Sock, raw: str, now: float) -> None:
-        frame = loads(raw)
+        decoded = loads(raw)
+        if isinstance(decoded, list):  # a batch of frames (a resume's backlog)
+            for frame in decoded:
+                on_one(sock, frame, now)
+        else:
+            on_one(sock, decoded, now)
+
+    def on_one(sock: Sock, frame: dict, now: float) -> None:
         kind = frame["type"]
         if kind == "ack" or kind == "error":
             st.on_answer(frame, now)

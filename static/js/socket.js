@@ -38,7 +38,12 @@ export class ExerciseSocket {
     this.ws = ws;
     let opened = false;
     ws.onopen = () => { opened = true; this.attempt = 0; };
-    ws.onmessage = (message) => this.receive(JSON.parse(message.data));
+    // A message is one frame, or an array of frames in order (a resumed socket's backlog).
+    ws.onmessage = (message) => {
+      const data = JSON.parse(message.data);
+      if (Array.isArray(data)) for (const frame of data) this.receive(frame);
+      else this.receive(data);
+    };
     ws.onclose = async (event) => {
       if (this.ws !== ws) return;
       // A browser reports a handshake the server refused as 1006, like a network failure:

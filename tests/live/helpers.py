@@ -39,6 +39,8 @@ class Socket:
     def __init__(self, communicator: WebsocketCommunicator):
         self.comm = communicator
         self.passed_over = collections.deque()
+        self.unread = collections.deque()  # the rest of a batched message
+        self.batches = 0  # messages that were arrays of frames
 
     async def send(self, frame_id, kind, data=None):
         await self.comm.send_to(
@@ -49,7 +51,15 @@ class Socket:
         await self.comm.send_to(text_data=text)
 
     async def _read(self, timeout: float) -> dict:
-        return json.loads(await self.comm.receive_from(timeout=timeout))
+        """The next frame; a message may be an array of frames (docs/protocol.md)."""
+        if self.unread:
+            return self.unread.popleft()
+        decoded = json.loads(await self.comm.receive_from(timeout=timeout))
+        if isinstance(decoded, list):
+            self.batches += 1
+            self.unread.extend(decoded[1:])
+            return decoded[0]
+        return decoded
 
     async def recv(self, timeout=5.0) -> dict:
         if self.passed_over:
@@ -78,18 +88,23 @@ class Socket:
 
     async def frames_for(self, seconds=0.5) -> list[dict]:
         """Every frame that arrives within `seconds` (and any passed over before)."""
-        frames = list(self.passed_over)
+        frames = list(self.passed_over) + list(self.unread)
         self.passed_over.clear()
+        self.unread.clear()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while loop.time() < deadline:
             # receive_from with a timeout would cancel the app; poll with receive_nothing.
             if not await self.comm.receive_nothing(timeout=0.05):
                 frames.append(await self._read(5.0))
+                frames.extend(self.unread)
+                self.unread.clear()
         return frames
 
     async def nothing_more(self, timeout=0.3) -> bool:
-        return not self.passed_over and await self.comm.receive_nothing(timeout=timeout)
+        if self.passed_over or self.unread:
+            return False
+        return await self.comm.receive_nothing(timeout=timeout)
 
     async def close(self):
         await self.comm.disconnect()

@@ -4,6 +4,7 @@ says why the process is unhealthy. Redis unreachable means a port nothing listen
 
 import asyncio
 import json
+import re
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -56,8 +57,10 @@ async def test_with_redis_unreachable_clients_still_get_events_and_healthz_says_
     status, body = await healthz()
     assert status == 503 and body["status"] == "unavailable"
     [publishing] = [p for p in body["problems"] if "cannot publish to Redis since" in p]
-    # The event and the two presence lists, kept for when Redis is back.
-    assert "3 messages waiting, 0 dropped" in publishing
+    # The event and the presence lists (one or two: changes within 0.2 s are read once), kept
+    # for when Redis is back.
+    waiting = re.search(r"(\d+) messages waiting, 0 dropped", publishing)
+    assert waiting and int(waiting.group(1)) in (2, 3), publishing
     assert any("does not answer" in p for p in body["problems"])
     await a.close()
     await b.close()

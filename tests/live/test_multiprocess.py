@@ -50,9 +50,10 @@ def hotline_send(frame_id, text):
 async def next_event(socket, kind, timeout=10.0):
     deadline = time.monotonic() + timeout
     while True:
-        frame = json.loads(await asyncio.wait_for(socket.recv(), deadline - time.monotonic()))
-        if frame["type"] == kind:
-            return frame
+        decoded = json.loads(await asyncio.wait_for(socket.recv(), deadline - time.monotonic()))
+        for frame in decoded if isinstance(decoded, list) else [decoded]:
+            if frame["type"] == kind:
+                return frame
 
 
 def test_an_event_sent_through_one_server_reaches_a_client_of_the_other(

@@ -71,3 +71,26 @@ def publish(hub, pending: list) -> None:
     for exercise_id, message in pending:
         hub.publish(exercise_id, message)
     pending.clear()
+
+
+BATCH_BYTES = 256 * 1024  # under the 1 MiB a client library accepts by default
+BATCH_FRAMES = 500
+
+
+def batched(texts: list[str]) -> list[str]:
+    """Encoded frames as few WebSocket messages: a frame alone, or a JSON array of frames in
+    order (docs/protocol.md), each message under BATCH_BYTES and BATCH_FRAMES frames."""
+    messages, chunk, size = [], [], 0
+    for text in texts:
+        if chunk and (size + len(text) > BATCH_BYTES or len(chunk) == BATCH_FRAMES):
+            messages.append(_message(chunk))
+            chunk, size = [], 0
+        chunk.append(text)
+        size += len(text) + 1
+    if chunk:
+        messages.append(_message(chunk))
+    return messages
+
+
+def _message(chunk: list[str]) -> str:
+    return chunk[0] if len(chunk) == 1 else "[" + ",".join(chunk) + "]"

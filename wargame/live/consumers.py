@@ -15,12 +15,17 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from wargame.game import rules
 from wargame.game.errors import CommandRefused
 from wargame.live import presence
-from wargame.live.broadcast import deferring_broadcasts, encode_frame, presence_message, publish
+from wargame.live.broadcast import (
+    batched,
+    deferring_broadcasts,
+    encode_frame,
+    publish,
+)
 from wargame.live.command_threads import in_command_thread
 from wargame.live.hub import running_hub
 from wargame.live.identity import participant_for_scope
 from wargame.live.protocol import SEAT_WITHDRAWN, FrameRefused, parse_frame, run_command
-from wargame.live.snapshot import events_between, welcome_and_backlog
+from wargame.live.snapshot import welcome_frame
 
 log = logging.getLogger(__name__)
 
@@ -68,19 +73,16 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         self.stream = await self.hub.join(self.exercise_id, self)
         try:
             await self.accept()
-            welcome, backlog = await database_sync_to_async(welcome_and_backlog)(
-                self.exercise_id, self.participant, since
+            welcome = await database_sync_to_async(welcome_frame)(
+                self.exercise_id, self.participant, fresh=since is None
             )
             await self._send(welcome)
-            for frame in backlog:
-                await self._send(frame)
             cursor = welcome["last_seq"]
+            if since is not None:  # resuming: what it missed, read once for every socket
+                await self._send_log(since, cursor)
             ahead = self.stream.start(cursor)
             if ahead > cursor:  # a new stream, started by a concurrent welcome (Stream.start)
-                for frame in await database_sync_to_async(events_between)(
-                    self.exercise_id, self.participant, cursor, ahead
-                ):
-                    await self._send(frame)
+                await self._send_log(cursor, ahead)
                 cursor = ahead
         except BaseException:
             self._leave()
@@ -90,11 +92,9 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         for message in held:
             self.take(message)
         self.writer = asyncio.create_task(self._write())
-        at, online = await database_sync_to_async(presence.connected)(
-            self.connection_id, self.participant
-        )
+        await database_sync_to_async(presence.connected)(self.connection_id, self.participant)
         self.present = True
-        self.hub.publish(self.exercise_id, presence_message(at, online))
+        self.hub.presence_changed(self.exercise_id)
         self.heartbeat = asyncio.create_task(self._beat())
         # Commands run one at a time, in order, in their own task: while one waits for the
         # database, events keep flowing to this socket.
@@ -124,10 +124,8 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
             with contextlib.suppress(asyncio.CancelledError):
                 await self.command_task
         if self.present:
-            at, online = await database_sync_to_async(presence.disconnected)(
-                self.connection_id, self.exercise_id
-            )
-            self.hub.publish(self.exercise_id, presence_message(at, online))
+            await database_sync_to_async(presence.disconnected)(self.connection_id)
+            self.hub.presence_changed(self.exercise_id)
 
     def _leave(self) -> None:
         if self.stream is not None:
@@ -230,6 +228,15 @@ class ExerciseConsumer(AsyncWebsocketConsumer):
         finally:
             publish(self.hub, committed)
         return {"type": "ack", "id": frame_id, "seq": event.seq}
+
+    async def _send_log(self, after: int, upto: int) -> None:
+        """The events after..upto this seat may see, from the log, in batched messages."""
+        messages = await self.hub.backlog.messages(self.exercise_id, after, upto)
+        visible = [
+            m["frame"] for m in messages if rules.admits(m["audience"], self.role, self.team)
+        ]
+        for text in batched(visible):
+            await self._send_text(text)
 
     async def _send(self, frame: dict) -> None:
         await self._send_text(encode_frame(frame))

@@ -34,7 +34,9 @@ import threading
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from wargame.live import catchup
+from wargame.live import catchup, presence
+from wargame.live.backlog import Backlog
+from wargame.live.broadcast import presence_message
 from wargame.live.publisher import Publisher, ping_sync, publish_sync
 from wargame.live.stream import GAP_WAIT_SECONDS, Stream
 from wargame.live.subscriber import Subscriber
@@ -46,6 +48,8 @@ SWEEP_SECONDS = 1.0
 # How long a socket's connect waits for Redis to confirm the exercise's subscription before it
 # reads its welcome anyway (the sweep then covers whatever the subscription missed).
 SUBSCRIBE_WAIT_SECONDS = 1.0
+# Who is online is read once for every socket change within this long (presence.py).
+PRESENCE_COALESCE_SECONDS = 0.2
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}
 _hubs_lock = threading.Lock()
@@ -131,6 +135,10 @@ class Hub:
         self.streams: dict[int, Stream] = {}
         self.gap_wait: float | None = GAP_WAIT_SECONDS
         self.read_log = database_sync_to_async(catchup.event_messages)
+        self.backlog = Backlog(self.read_log)  # what resuming sockets missed, read once
+        self.read_presence = database_sync_to_async(presence.changed)
+        self.presence_due: dict[int, bool] = {}  # exercise -> changed again since the read began
+        self.presence_tasks: set[asyncio.Task] = set()
         self.publisher = Publisher(redis_url) if redis_url else None
         self.subscriber = Subscriber(redis_url, self._from_redis) if redis_url else None
         self.stopping = asyncio.Event()
@@ -162,6 +170,37 @@ class Hub:
             del self.streams[exercise_id]
             if self.subscriber is not None:
                 self.subscriber.drop(channel_name(self.prefix, exercise_id))
+
+    # Presence ------------------------------------------------------------------------------
+
+    def presence_changed(self, exercise_id: int) -> None:
+        """On the loop: a socket of the exercise connected or left (its row is committed). The
+        list is read once for every change within PRESENCE_COALESCE_SECONDS, then published."""
+        if self.closed:
+            return
+        if exercise_id in self.presence_due:
+            self.presence_due[exercise_id] = True  # read again after the read under way
+            return
+        self.presence_due[exercise_id] = False
+        task = self.loop.create_task(self._send_presence(exercise_id))
+        self.presence_tasks.add(task)
+        task.add_done_callback(self.presence_tasks.discard)
+
+    async def _send_presence(self, exercise_id: int) -> None:
+        try:
+            while True:
+                await asyncio.sleep(PRESENCE_COALESCE_SECONDS)
+                if self.closed:
+                    return  # shutting down: no more reads of the database
+                self.presence_due[exercise_id] = False
+                at, online = await self.read_presence(exercise_id)
+                self.publish(exercise_id, presence_message(at, online))
+                if not self.presence_due[exercise_id]:
+                    return
+        except Exception:
+            log.exception("exercise %s: reading who is online failed", exercise_id)
+        finally:
+            del self.presence_due[exercise_id]
 
     # Events --------------------------------------------------------------------------------
 
@@ -247,8 +286,8 @@ class Hub:
         if self.sweeper is not None:
             await wait_for_end(self.sweeper, "the sweep")
         fills = [task for stream in self.streams.values() if (task := stream.close())]
-        if fills:
-            await asyncio.wait(fills, timeout=5)
+        if fills or self.presence_tasks:
+            await asyncio.wait([*fills, *self.presence_tasks], timeout=5)
         if self.publisher is not None:
             await self.publisher.close()
             await self.subscriber.close()

@@ -1,11 +1,12 @@
 """Who is online: one row per open WebSocket. Presence is not game state and is not logged.
 
-The socket that connects or leaves reads the new list once and sends it, through the hub, to
-every control socket of the exercise (no query per control socket). Two changes at once (two
-sockets, perhaps two processes) each send a list, and they may arrive in either order; each
-list carries the database's clock read after its change was committed and before the list was
-read, and a control socket keeps the list with the latest time. That list was read after every
-change that happened before the last one sent, so it is the current one.
+A socket that connects or leaves records it, and tells its process's hub, which reads the new
+list once for every change in the last PRESENCE_COALESCE_SECONDS (a classroom reconnecting at
+once is one read, not one per socket, each of every row) and sends it to every control socket
+of the exercise (no query per control socket). Lists from two processes may arrive in either
+order; each carries the database's clock read after the changes it covers were committed and
+before the list was read, and a control socket keeps the list with the latest time. That list
+was read after every change that happened before the last one sent, so it is the current one.
 """
 
 from __future__ import annotations
@@ -25,23 +26,22 @@ HEARTBEAT_SECONDS = 30
 STALE = timedelta(seconds=3 * HEARTBEAT_SECONDS)
 
 
-def connected(connection_id: str, participant: Participant) -> tuple[float, list[dict]]:
-    """Record the socket; the exercise's online list after it, with its time (see above)."""
+def connected(connection_id: str, participant: Participant) -> None:
+    """Record the socket (the hub then reads and sends the new list: changed())."""
     Connection.objects.create(
         channel_name=connection_id,  # new for each socket (consumers.py)
         participant=participant,
         exercise_id=participant.exercise_id,
         seen_at=timezone.now(),
     )
-    return changed(participant.exercise_id)
 
 
-def disconnected(connection_id: str, exercise_id: int) -> tuple[float, list[dict]]:
+def disconnected(connection_id: str) -> None:
     Connection.objects.filter(channel_name=connection_id).delete()
-    return changed(exercise_id)
 
 
 def changed(exercise_id: int) -> tuple[float, list[dict]]:
+    """The exercise's online list, with the time it was read after (see above)."""
     at = database_time()
     return at, online(exercise_id)
 

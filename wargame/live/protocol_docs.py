@@ -132,9 +132,23 @@ def json_schema() -> dict:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "Crisis wargame WebSocket protocol v1 (docs/protocol.md)",
-        "description": "ClientFrame: what a client sends; ServerFrame: what it receives.",
-        "$defs": {**defs, "ServerFrame": {"oneOf": [{"$ref": f"#/$defs/{n}"} for n in server]}},
-        "oneOf": [{"$ref": "#/$defs/ClientFrame"}, {"$ref": "#/$defs/ServerFrame"}],
+        "description": (
+            "ClientFrame: what a client sends; ServerMessage: what it receives, a ServerFrame "
+            "or a ServerBatch (several frames in order in one message: a resumed backlog)."
+        ),
+        "$defs": {
+            **defs,
+            "ServerFrame": {"oneOf": [{"$ref": f"#/$defs/{n}"} for n in server]},
+            "ServerBatch": {
+                "type": "array",
+                "items": {"$ref": "#/$defs/ServerFrame"},
+                "minItems": 2,
+            },
+            "ServerMessage": {
+                "oneOf": [{"$ref": "#/$defs/ServerFrame"}, {"$ref": "#/$defs/ServerBatch"}]
+            },
+        },
+        "oneOf": [{"$ref": "#/$defs/ClientFrame"}, {"$ref": "#/$defs/ServerMessage"}],
     }
 
 

@@ -96,12 +96,9 @@ def _msel(exercise: Exercise, spec) -> list[dict]:
     return entries
 
 
-def welcome_and_backlog(
-    exercise_id: int, participant: Participant, since: int | None
-) -> tuple[dict, list[dict]]:
-    """The welcome frame and, with `since`, every visible event after it up to the snapshot.
-    Without `since` (a fresh page) the welcome also carries the newest items of each of the
-    page's panes (`recent`), so the page never replays the log."""
+def welcome_frame(exercise_id: int, participant: Participant, *, fresh: bool) -> dict:
+    """The welcome frame; for a fresh page (no `since`) it also carries the newest items of
+    each of the page's panes (`recent`), so the page never replays the log."""
     with transaction.atomic():
         exercise = Exercise.objects.select_related("scenario").get(pk=exercise_id)
         welcome = {
@@ -110,14 +107,20 @@ def welcome_and_backlog(
             "you": participant_view(participant),
             "state": visible_state(exercise, participant),
         }
-        if since is None:
+        if fresh:
             welcome["recent"] = panes.recent(participant, exercise)
-        backlog = (
-            events_between(exercise_id, participant, since, exercise.last_seq)
-            if since is not None
-            else []
-        )
-    return welcome, backlog
+    return welcome
+
+
+def welcome_and_backlog(
+    exercise_id: int, participant: Participant, since: int | None
+) -> tuple[dict, list[dict]]:
+    """The welcome frame and, with `since`, every visible event after it up to the welcome's
+    last_seq, as frames (the socket reads the same backlog through live/backlog.py, shared)."""
+    welcome = welcome_frame(exercise_id, participant, fresh=since is None)
+    if since is None:
+        return welcome, []
+    return welcome, events_between(exercise_id, participant, since, welcome["last_seq"])
 
 
 def events_between(exercise_id: int, participant: Participant, after: int, upto: int) -> list:
