@@ -178,6 +178,27 @@ def test_changing_compression_keeps_game_time_continuous(exercise, fiona):
     )
 
 
+def test_clock_refusals_say_in_words_what_the_exercise_is_doing(exercise, fiona):
+    actions.do_start_clock(fiona)
+    assert refused(lambda: actions.do_start_clock(fiona)) == (
+        "conflict",
+        "clock.start: the exercise is already running",
+    )
+    assert refused(lambda: actions.do_resume_clock(fiona)) == (
+        "conflict",
+        "clock.resume: the exercise is already running",
+    )
+    actions.do_pause_clock(fiona, "Lunch")
+    assert refused(lambda: actions.do_start_clock(fiona)) == (
+        "conflict",
+        "clock.start: the exercise is already paused",
+    )
+    assert refused(lambda: actions.do_pause_clock(fiona, "Again")) == (
+        "conflict",
+        "clock.pause: the exercise is already paused",
+    )
+
+
 def test_pause_refusals(exercise, fiona):
     actions.do_start_clock(fiona)
     assert refused(lambda: actions.do_pause_clock(fiona, "x", max_minutes=0)) == (

@@ -73,7 +73,7 @@ REFUSALS = [
         "clock.resume",
         {},
         "conflict",
-        "clock.resume: the exercise is running; clock.resume needs it to be paused",
+        "clock.resume: the exercise is already running",
     ),
     (
         "clock.set_compression",

@@ -256,7 +256,7 @@ FACILITATOR_REFUSALS = [
         "clock.pause",
         {"reason": "why"},
         "conflict",
-        "clock.pause: the exercise is setup; clock.pause needs it to be running",
+        "clock.pause: the exercise has not started yet",
     ),
     (
         "pause without a reason",
@@ -270,7 +270,7 @@ FACILITATOR_REFUSALS = [
         "clock.resume",
         {},
         "conflict",
-        "clock.resume: the exercise is setup; clock.resume needs it to be paused",
+        "clock.resume: the exercise has not started yet",
     ),
     (
         "facilitators do not submit moves",
