@@ -183,6 +183,13 @@ PLAYER_REFUSALS = [
         "inject.send: not allowed for a player",
     ),
     (
+        "unskip",
+        json.dumps({"id": "u", "type": "msel.unskip", "data": {"inject": "INJ-01"}}),
+        "u",
+        "forbidden",
+        "msel.unskip: not allowed for a player",
+    ),
+    (
         "clock command",
         json.dumps({"id": "c", "type": "clock.start"}),
         "c",
@@ -300,7 +307,11 @@ async def test_facilitator_refusals(exercise, fiona_user, kind, data, code, mess
 async def test_observers_may_read_but_not_act(exercise, oscar):
     socket, welcome = await join(exercise.pk, await cookie_for(oscar.user))
     assert welcome["you"]["role"] == "observer"
-    for kind, data in (("clock.start", {}), ("hotline.send", {"hotline": "acm", "text": "x"})):
+    for kind, data in (
+        ("clock.start", {}),
+        ("msel.unskip", {"inject": "INJ-01"}),
+        ("hotline.send", {"hotline": "acm", "text": "x"}),
+    ):
         await socket.send("o", kind, data)
         assert (await socket.reply("o"))["code"] == "forbidden"
     await socket.close()
