@@ -2,9 +2,9 @@
 // adjudication queue, hotline control and notes. State-derived panels (MSEL, hotlines, queue,
 // presence) are rebuilt from each welcome; the lists (all traffic, hotline traffic, notes)
 // start from the fresh welcome's newest items, grow with live events, and load older items
-// on scroll.
+// on scroll. The clock buttons follow the exercise's status.
 import { ExerciseSocket, GameClock } from "./socket.js";
-import { EventList, el, feedItem, formatDue, inPane, pageData, pauseFromEvent, showPause, verdictLabel } from "./render.js";
+import { EventList, METHOD_LABELS, el, feedItem, formatDue, inPane, pageData, pauseFromEvent, showPause, verdictLabel } from "./render.js";
 
 const app = document.getElementById("app");
 const $ = (selector) => app.querySelector(selector);
@@ -23,14 +23,64 @@ const readOnly = app.hasAttribute("data-read-only");
 let turns = [];
 let turn = null;
 let hotlines = [];
+let status = "setup"; // the exercise's: "setup" | "running" | "paused"
 
+// What each command does, in words, for its errors: "Could not start the clock: the exercise
+// is already running." (a test checks every facilitator command has an entry).
+const DOING = {
+  "clock.start": () => "start the clock",
+  "clock.pause": () => "pause the game",
+  "clock.resume": () => "resume the game",
+  "clock.set_compression": () => "change the time compression",
+  "turn.advance": () => "advance to the next move",
+  "inject.send": () => "send the inject",
+  "msel.release": (d) => `release ${d.inject}`,
+  "msel.hold": (d) => `hold ${d.inject}`,
+  "msel.skip": (d) => `skip ${d.inject}`,
+  "msel.unskip": (d) => `unskip ${d.inject}`,
+  "msel.edit": (d) => `save the edit of ${d.inject}`,
+  "hotline.delay": (d) => `set the delay on ${hotlineName(d.hotline)}`,
+  "hotline.cut": (d) => `cut ${hotlineName(d.hotline)}`,
+  "hotline.restore": (d) => `restore ${hotlineName(d.hotline)}`,
+  "hotline.leak": () => "leak the message",
+  "move.adjudicate": () => "adjudicate the move",
+  "note.add": () => "add the note",
+};
+const hotlineName = (id) => hotlines.find((h) => h.id === id)?.name || `hotline ${id}`;
+
+// An error in words for people: what could not be done, then the server's reason without the
+// command's name it starts with; the code stays a small detail.
+function showError(message, code) {
+  const sentence = /[.!?]$/.test(message) ? message : `${message}.`;
+  errors.replaceChildren(el("span", { "data-error-text": "", text: sentence }),
+    code ? el("span", { class: "muted small", "data-error-code": "", text: ` (${code})` }) : null);
+}
+function reason(type, message) {
+  const text = String(message || "");
+  return type && text.startsWith(`${type}: `) ? text.slice(type.length + 2) : text;
+}
 async function command(type, data) {
-  errors.textContent = "";
+  errors.replaceChildren();
   try { return await socket.send(type, data); }
-  catch (err) { errors.textContent = `${type}: ${err.message} (${err.code})`; return null; }
+  catch (err) {
+    const doing = DOING[type] ? DOING[type](data) : `do ${type}`;
+    showError(`Could not ${doing}: ${reason(type, err.message)}`, err.code);
+    return null;
+  }
 }
 
-// Clock and moves ---------------------------------------------------------------------------------
+// Clock and moves: Start only in setup, Pause only while running, Resume only when paused.
+function showClockControls() {
+  const allow = (button, on, why) => {
+    if (!button) return;
+    button.disabled = !on;
+    button.title = on ? "" : why;
+  };
+  const said = { setup: "The clock has not started yet", running: "The clock is running", paused: "The game is paused" }[status];
+  allow($("[data-clock-start]"), status === "setup", `${said}: Start is for an exercise in setup`);
+  allow($("[data-clock-resume]"), status === "paused", `${said}: Resume is for a paused game`);
+  allow($("[data-pause-form] button[type=submit]"), status === "running", `${said}: Pause is for a running game`);
+}
 $("[data-clock-start]")?.addEventListener("click", () => command("clock.start", {}));
 $("[data-clock-resume]")?.addEventListener("click", () => command("clock.resume", {}));
 const pauseForm = $("[data-pause-form]");
@@ -67,15 +117,49 @@ function showPresence(online) {
 }
 
 // Injects -----------------------------------------------------------------------------------------
+// The composer says, before sending, who will get the inject and as whom ("To Japan and
+// China as PRC MFA, by diplomatic cable"), and after sending who got it; a sent inject resets
+// the whole form, so the next one never goes to the last one's teams as its sender.
 const injectForm = $("[data-inject-form]");
+const injectPreview = $("[data-inject-preview]");
+const injectSent = $("[data-inject-sent]");
+const teamList = (ids) => {
+  const names = ids.map((id) => teamNames[id] || id);
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+};
+function injectDraft() {
+  const teams = [...injectForm.querySelectorAll("input[name=to]:checked")].map((c) => c.value).filter((v) => v !== "all");
+  const data = { to: teams.length ? teams : "all", title: injectForm.title.value, body: injectForm.body.value, method: injectForm.method.value };
+  if (injectForm.from.value.trim()) data.from = injectForm.from.value;
+  return data;
+}
+function injectRecipients(data) {
+  const method = (METHOD_LABELS[data.method] || data.method).toLowerCase();
+  return `${data.to === "all" ? "all teams" : teamList(data.to)} as ${data.from ? data.from.trim() : "White cell"}, by ${method}`;
+}
+function showInjectPreview() { injectPreview.textContent = `To ${injectRecipients(injectDraft())}`; }
+injectForm?.addEventListener("change", (e) => {
+  // "all teams" and single teams exclude each other; none chosen means all teams.
+  if (e.target.name !== "to") return;
+  const boxes = [...injectForm.querySelectorAll("input[name=to]")];
+  const all = boxes.find((b) => b.value === "all");
+  if (e.target === all && all.checked) for (const b of boxes) b.checked = b === all;
+  else if (e.target !== all && e.target.checked) all.checked = false;
+  if (!boxes.some((b) => b.checked)) all.checked = true;
+});
+for (const kind of ["input", "change"]) {
+  injectForm?.addEventListener(kind, () => { injectSent.textContent = ""; showInjectPreview(); });
+}
 injectForm?.addEventListener("submit", async (e) => {
   e.preventDefault();
-  const chosen = [...injectForm.querySelectorAll("input[name=to]:checked")].map((c) => c.value);
-  const to = chosen.includes("all") || chosen.length === 0 ? "all" : chosen;
-  const data = { to, title: injectForm.title.value, body: injectForm.body.value, method: injectForm.method.value };
-  if (injectForm.from.value.trim()) data.from = injectForm.from.value;
-  if (await command("inject.send", data)) { injectForm.title.value = ""; injectForm.body.value = ""; }
+  injectSent.textContent = "";
+  const data = injectDraft();
+  if (!(await command("inject.send", data))) return;
+  injectForm.reset();
+  showInjectPreview();
+  injectSent.textContent = `Sent to ${injectRecipients(data)}`;
 });
+if (injectForm) showInjectPreview();
 
 // MSEL --------------------------------------------------------------------------------------------
 const msel = new Map(); // inject id -> {entry (from the welcome, kept current by events), row}
@@ -242,6 +326,8 @@ function react(event) {
   clock.fromEvent(event);
   const d = event.data;
   if (event.type === "clock.paused" || event.type === "clock.resumed") showPause($("[data-paused]"), pauseFromEvent(event));
+  if (event.type === "clock.started" || event.type === "clock.resumed") { status = "running"; showClockControls(); }
+  if (event.type === "clock.paused") { status = "paused"; showClockControls(); }
   if (event.type === "turn.advanced") { turn = d; showTurn(); }
   if (event.type === "inject.delivered" && d.msel_id) updateMsel(d.msel_id, { state: "released" });
   if (event.type === "msel.held") updateMsel(d.inject, { state: "held" });
@@ -267,6 +353,8 @@ const socket = new ExerciseSocket(app.dataset.ws, {
   onWelcome: (w, fresh) => {
     const s = w.state;
     clock.fromWelcome(s.clock, s.status);
+    status = s.status;
+    showClockControls();
     showPause($("[data-paused]"), s.pause);
     showMsel(s.msel);
     hotlines = s.hotlines;
@@ -284,7 +372,8 @@ const socket = new ExerciseSocket(app.dataset.ws, {
   onEvents,
   onFrame: (frame) => { if (frame.type === "presence") showPresence(frame.online); },
   onStatus: (text, state) => { conn.textContent = text; conn.dataset.state = state; },
-  onError: (frame) => { errors.textContent = `${frame.code}: ${frame.message}`; },
+  // An error answering no command of this page's: its reason, without a command's name.
+  onError: (frame) => { showError(`The server refused a command: ${String(frame.message || "").replace(/^[a-z_]+\.[a-z_]+: /, "")}`, frame.code); },
 }, { seatCheck: `${history}?limit=1` });
 window.wargameSocket = socket;
 
