@@ -2,7 +2,8 @@
 // adjudication queue, hotline control and notes. State-derived panels (MSEL, hotlines, queue,
 // presence) are rebuilt from each welcome; the lists (all traffic, hotline traffic, notes)
 // start from the fresh welcome's newest items, grow with live events, and load older items
-// on scroll. The clock buttons follow the exercise's status.
+// on scroll. A rebuilt MSEL or hotline row keeps what the facilitator was typing in the row
+// it replaces (keepTyping), and the clock buttons follow the exercise's status.
 import { ExerciseSocket, GameClock } from "./socket.js";
 import { EventList, METHOD_LABELS, el, feedItem, formatDue, inPane, pageData, pauseFromEvent, showPause, verdictLabel } from "./render.js";
 
@@ -161,33 +162,83 @@ injectForm?.addEventListener("submit", async (e) => {
 });
 if (injectForm) showInjectPreview();
 
+// Rows rebuilt while the facilitator types ---------------------------------------------------------
+// A row of the MSEL or the hotline controls is rebuilt when its state changes, and every row on
+// each welcome. keepTyping(old, row) carries over what the facilitator did in the old row:
+// the values of fields they typed into (data-typed, set on input), which <details> were open,
+// and the focus with its caret, so a half-typed edit survives traffic and reconnects. It
+// returns a function to call once the new row is in the document, which gives the focus back.
+app.addEventListener("input", (e) => { if (e.target.name) e.target.dataset.typed = "true"; });
+function keepTyping(old, row) {
+  if (!old) return () => {};
+  for (const details of old.querySelectorAll("details[data-keep]")) {
+    const twin = row.querySelector(`details[data-keep="${details.dataset.keep}"]`);
+    if (twin) twin.open = details.open;
+  }
+  for (const field of old.querySelectorAll("[data-typed]")) {
+    const twin = row.querySelector(`[name="${field.name}"]`);
+    if (twin) { twin.value = field.value; twin.dataset.typed = "true"; }
+  }
+  const active = old.contains(document.activeElement) ? document.activeElement : null;
+  const twin = active && active.name ? row.querySelector(`[name="${active.name}"]`) : null;
+  if (!twin) return () => {};
+  let caret = null;
+  try { caret = active.selectionStart === null ? null : [active.selectionStart, active.selectionEnd, active.selectionDirection]; } catch { caret = null; }
+  return () => {
+    twin.focus({ preventScroll: true });
+    try { if (caret) twin.setSelectionRange(...caret); } catch { /* not a text field */ }
+  };
+}
+// A field saved with its command takes the server's value from then on.
+function doneTyping(row, ...names) {
+  for (const name of names) { const field = row?.querySelector(`[name="${name}"]`); if (field) delete field.dataset.typed; }
+}
+
 // MSEL --------------------------------------------------------------------------------------------
-const msel = new Map(); // inject id -> {entry (from the welcome, kept current by events), row}
-function mselRow(entry) {
-  const open = !readOnly && (entry.state === "scheduled" || entry.state === "held");
+// Skip asks first, in the row ("Skip INJ-03? Yes / No"); a skipped inject can be unskipped.
+const msel = new Map(); // inject id -> {entry (from the welcome, kept current by events), row, confirmSkip}
+function mselRow(entry, m) {
+  const open = entry.state === "scheduled" || entry.state === "held";
   const actions = readOnly ? null : el("td", { class: "actions" });
-  if (open) {
-    const button = (label, type) => {
-      const b = el("button", { type: "button", class: "small", text: label });
-      b.addEventListener("click", () => command(type, { inject: entry.id }));
-      return b;
-    };
-    actions.append(button("Release now", "msel.release"));
-    if (entry.state === "scheduled") actions.append(button("Hold", "msel.hold"));
-    actions.append(button("Skip", "msel.skip"));
+  const button = (label, name, onClick, title) => {
+    const b = el("button", { type: "button", class: "small", name, title, text: label });
+    b.addEventListener("click", onClick);
+    return b;
+  };
+  const send = (type) => () => command(type, { inject: entry.id });
+  const asking = (on, focus) => () => { m.confirmSkip = on; updateMsel(entry.id, {}); m.row.querySelector(`[name="${focus}"]`)?.focus(); };
+  if (!readOnly && open) {
+    actions.append(button("Release now", "release", send("msel.release")));
+    if (entry.state === "scheduled") actions.append(button("Hold", "hold", send("msel.hold")));
+    if (m.confirmSkip) {
+      actions.append(el("span", { class: "confirm", role: "group", "data-confirm": "skip" },
+        el("span", { text: `Skip ${entry.id}? ` }),
+        button("Yes, skip", "skip-yes", () => { m.confirmSkip = false; updateMsel(entry.id, {}); command("msel.skip", { inject: entry.id }); }),
+        button("No", "skip-no", asking(false, "skip"))));
+    } else {
+      actions.append(button("Skip", "skip", asking(true, "skip-no")));
+    }
     const edit = el("form", { class: "edit" },
       el("label", { text: "Title" }), el("input", { name: "title", maxlength: limits.title, value: entry.title }),
       el("label", { text: "Body" }), el("textarea", { name: "body", rows: 4, maxlength: limits.text }),
       el("button", { type: "submit", class: "small", text: "Save edit" }));
     edit.body.value = entry.body;
-    edit.addEventListener("submit", (e) => {
+    edit.addEventListener("submit", async (e) => {
       e.preventDefault();
       const changes = {};
       if (edit.title.value !== entry.title) changes.title = edit.title.value;
       if (edit.body.value !== entry.body) changes.body = edit.body.value;
-      command("msel.edit", { inject: entry.id, ...changes });
+      if (!(await command("msel.edit", { inject: entry.id, ...changes }))) return;
+      const current = msel.get(entry.id)?.row; // this row, or the one that replaced it
+      doneTyping(current, "title", "body");
+      const details = current?.querySelector("details[data-keep=edit]");
+      if (details) details.open = false;
     });
-    actions.append(el("details", {}, el("summary", { text: "Edit" }), edit));
+    actions.append(el("details", { "data-keep": "edit" }, el("summary", { text: "Edit" }), edit));
+  }
+  if (!readOnly && entry.state === "skipped") {
+    actions.append(button("Unskip", "unskip", send("msel.unskip"),
+      "Schedule it again: the clock releases it at its time, or within a second if that time has passed"));
   }
   const to = Array.isArray(entry.to) ? entry.to.join(", ") : entry.to;
   return el("tr", { "data-inject": entry.id, "data-state": entry.state },
@@ -199,17 +250,28 @@ function mselRow(entry) {
     actions);
 }
 function showMsel(entries) {
+  const before = new Map([...msel].map(([id, m]) => [id, m.row]));
   msel.clear();
-  for (const entry of entries) msel.set(entry.id, { entry, row: mselRow(entry) });
+  const refocus = [];
+  for (const entry of entries) {
+    const m = { entry, confirmSkip: false };
+    m.row = mselRow(entry, m);
+    refocus.push(keepTyping(before.get(entry.id), m.row));
+    msel.set(entry.id, m);
+  }
   $("[data-msel]").replaceChildren(...[...msel.values()].map((m) => m.row));
+  for (const restore of refocus) restore();
 }
 function updateMsel(id, changes) {
   const found = msel.get(id);
   if (!found) return;
   Object.assign(found.entry, changes);
-  const row = mselRow(found.entry);
+  if (found.entry.state !== "scheduled" && found.entry.state !== "held") found.confirmSkip = false;
+  const row = mselRow(found.entry, found);
+  const restore = keepTyping(found.row, row);
   found.row.replaceWith(row);
   found.row = row;
+  restore();
 }
 
 // Adjudication queue: every move waiting, from the welcome's state, kept current by events -------
@@ -255,25 +317,44 @@ function updateQueueCount() {
 }
 
 // Hotlines ----------------------------------------------------------------------------------------
+const hotlineRows = new Map(); // hotline id -> its row of controls
+function hotlineRow(line) {
+  const toggle = el("button", { type: "button", class: "small", name: "toggle", text: line.cut ? "Restore" : "Cut" });
+  toggle.addEventListener("click", () => command(line.cut ? "hotline.restore" : "hotline.cut", { hotline: line.id }));
+  const [min, max] = limits.delay_minutes;
+  const delay = el("form", { class: "inline" },
+    el("input", { name: "minutes", type: "number", min, max, value: line.delay, "aria-label": `Delay on ${line.name}, game minutes`, class: "narrow-input" }),
+    el("button", { type: "submit", class: "small", text: "Set delay" }));
+  delay.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (await command("hotline.delay", { hotline: line.id, minutes: Number(delay.minutes.value) })) doneTyping(hotlineRows.get(line.id), "minutes");
+  });
+  const state = `${line.cut ? "down" : "up"}${line.delay ? ` · delay ${line.delay} min` : ""}`;
+  return el("tr", { "data-hotline-control": line.id },
+    el("td", {}, el("strong", { text: line.name }), el("div", { class: "muted small", text: line.members.join(", ") })),
+    el("td", { class: line.cut ? "state-down" : "", "data-hotline-status": "", text: state }),
+    readOnly ? null : el("td", {}, toggle, delay));
+}
+function showHotlineRow(line) {
+  const old = hotlineRows.get(line.id);
+  const row = hotlineRow(line);
+  const restore = keepTyping(old, row);
+  hotlineRows.set(line.id, row);
+  return { row, restore };
+}
 function hotlineControls() {
-  $("[data-hotline-controls]").replaceChildren(...hotlines.map((line) => {
-    const toggle = el("button", { type: "button", class: "small", text: line.cut ? "Restore" : "Cut" });
-    toggle.addEventListener("click", () => command(line.cut ? "hotline.restore" : "hotline.cut", { hotline: line.id }));
-    const [min, max] = limits.delay_minutes;
-    const delay = el("form", { class: "inline" },
-      el("input", { name: "minutes", type: "number", min, max, value: line.delay, "aria-label": `Delay on ${line.name}, game minutes`, class: "narrow-input" }),
-      el("button", { type: "submit", class: "small", text: "Set delay" }));
-    delay.addEventListener("submit", (e) => { e.preventDefault(); command("hotline.delay", { hotline: line.id, minutes: Number(delay.minutes.value) }); });
-    const status = `${line.cut ? "down" : "up"}${line.delay ? ` · delay ${line.delay} min` : ""}`;
-    return el("tr", { "data-hotline-control": line.id },
-      el("td", {}, el("strong", { text: line.name }), el("div", { class: "muted small", text: line.members.join(", ") })),
-      el("td", { class: line.cut ? "state-down" : "", text: status }),
-      readOnly ? null : el("td", {}, toggle, delay));
-  }));
+  const shown = hotlines.map(showHotlineRow);
+  $("[data-hotline-controls]").replaceChildren(...shown.map((s) => s.row));
+  for (const s of shown) s.restore();
 }
 function updateHotline(id, changes) {
   const line = hotlines.find((h) => h.id === id);
-  if (line) { Object.assign(line, changes); hotlineControls(); }
+  if (!line) return;
+  Object.assign(line, changes);
+  const old = hotlineRows.get(id);
+  const { row, restore } = showHotlineRow(line);
+  old.replaceWith(row);
+  restore();
 }
 
 // Hotline traffic: one list for all hotlines and, once the filter picks one, a list of its own
@@ -332,6 +413,7 @@ function react(event) {
   if (event.type === "inject.delivered" && d.msel_id) updateMsel(d.msel_id, { state: "released" });
   if (event.type === "msel.held") updateMsel(d.inject, { state: "held" });
   if (event.type === "msel.skipped") updateMsel(d.inject, { state: "skipped" });
+  if (event.type === "msel.unskipped") updateMsel(d.inject, { state: "scheduled" });
   if (event.type === "msel.edited") updateMsel(d.inject, { ...d.changes, edited: true });
   if (event.type === "hotline.cut" || event.type === "hotline.restored") updateHotline(d.hotline, { cut: event.type === "hotline.cut" });
   if (event.type === "hotline.delay_set") updateHotline(d.hotline, { delay: d.minutes });
