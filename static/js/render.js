@@ -49,6 +49,7 @@ export const RENDERERS = {
   "note.added": (d) => ({ kind: `note tag-${d.tag}`, label: `Note · ${d.tag} · ${d.by}`, title: d.text, body: null }),
   "msel.held": (d) => control("MSEL", `${d.inject} held`),
   "msel.skipped": (d) => control("MSEL", `${d.inject} skipped`),
+  "msel.unskipped": (d) => control("MSEL", `${d.inject} unskipped: scheduled again`),
   "msel.edited": (d) => ({ ...control("MSEL", `${d.inject} edited in stride`), body: Object.entries(d.changes).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(", ") : v}`).join("\n") }),
 };
 

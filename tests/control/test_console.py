@@ -116,3 +116,17 @@ def test_join_link_qr_code_is_a_standalone_svg_for_control_seats_only(
     stranger = Client()
     stranger.force_login(get_user_model().objects.create_user("sam"))
     assert stranger.get(url).status_code == 403
+
+
+def test_the_console_words_an_error_of_every_facilitator_command():
+    """console.js's DOING says what each command does ("start the clock"), for its errors."""
+    from pathlib import Path
+
+    from wargame.live.commands import COMMANDS, FACILITATOR
+
+    console_js = (Path(__file__).resolve().parents[2] / "static" / "js" / "console.js").read_text()
+    doing = console_js[console_js.index("const DOING = {") :]
+    doing = doing[: doing.index("};")]
+    for name, declared in COMMANDS.items():
+        if declared.roles == FACILITATOR:
+            assert f'  "{name}": ' in doing, f"no words for {name} in console.js's DOING"

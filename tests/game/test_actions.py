@@ -128,11 +128,11 @@ def test_clock_lifecycle_updates_the_cached_state(exercise, fiona):
     [
         (
             lambda f: actions.do_pause_clock(f, "why"),
-            "clock.pause: the exercise is setup; clock.pause needs it to be running",
+            "clock.pause: the exercise has not started yet",
         ),
         (
             lambda f: actions.do_resume_clock(f),
-            "clock.resume: the exercise is setup; clock.resume needs it to be paused",
+            "clock.resume: the exercise has not started yet",
         ),
     ],
 )

@@ -77,6 +77,95 @@ def test_skipped_injects_never_fire(exercise, fiona):
     )
 
 
+def test_an_unskipped_inject_is_scheduled_again_and_fires_when_its_time_comes(exercise, fiona):
+    actions.do_skip_inject(fiona, "INJ-03")
+    unskipped = actions.do_unskip_inject(fiona, "INJ-03", "u1")
+    assert (unskipped.type, unskipped.audience, unskipped.data) == (
+        "msel.unskipped",
+        "control",
+        {"inject": "INJ-03"},
+    )
+    assert ScheduledInject.objects.get(inject_id="INJ-03").state == "scheduled"
+    exercise.refresh_from_db()
+    assert "INJ-03" not in exercise.state["msel"]  # absent means scheduled, as at the start
+    actions.do_start_clock(fiona)
+    actions.fire_due_injects(exercise.pk, now=later(30))  # game +0:30 at x60: not yet +1:00
+    assert [i[0] for i in delivered_injects()] == ["INJ-01", "INJ-02"]
+    actions.fire_due_injects(exercise.pk, now=later(61))
+    assert [i[0] for i in delivered_injects()] == ["INJ-01", "INJ-02", "INJ-03"]
+
+
+def test_unskipping_a_past_due_inject_releases_it_at_the_next_tick(exercise, fiona):
+    actions.do_start_clock(fiona)
+    actions.do_skip_inject(fiona, "INJ-02")
+    actions.fire_due_injects(exercise.pk, now=later(3600))
+    assert [i[0] for i in delivered_injects()] == ["INJ-01", "INJ-03"]
+    actions.do_unskip_inject(fiona, "INJ-02")
+    actions.fire_due_injects(exercise.pk, now=later(3601))
+    assert [i[0] for i in delivered_injects()] == ["INJ-01", "INJ-03", "INJ-02"]
+
+
+def test_an_unskipped_inject_can_be_held_edited_and_released_like_any_scheduled_one(
+    exercise, fiona
+):
+    actions.do_skip_inject(fiona, "INJ-01")
+    actions.do_unskip_inject(fiona, "INJ-01")
+    actions.do_hold_inject(fiona, "INJ-01")
+    actions.do_edit_inject(fiona, "INJ-01", {"title": "Six cutters"})
+    actions.do_release_inject(fiona, "INJ-01")
+    assert delivered_injects() == [("INJ-01", "Six cutters", "Four cutters.", ["JPN"])]
+    exercise.refresh_from_db()
+    assert exercise.state["msel"]["INJ-01"] == "released"
+
+
+@pytest.mark.parametrize(
+    ("before", "expected"),
+    [
+        (lambda f: None, ("conflict", "msel.unskip: inject INJ-01 is scheduled")),
+        (
+            lambda f: actions.do_hold_inject(f, "INJ-01"),
+            ("conflict", "msel.unskip: inject INJ-01 is held"),
+        ),
+        (
+            lambda f: actions.do_release_inject(f, "INJ-01"),
+            ("conflict", "msel.unskip: inject INJ-01 is released"),
+        ),
+    ],
+)
+def test_only_a_skipped_inject_can_be_unskipped(exercise, fiona, before, expected):
+    before(fiona)
+    state = ScheduledInject.objects.get(inject_id="INJ-01").state
+    assert refused(lambda: actions.do_unskip_inject(fiona, "INJ-01")) == expected
+    assert ScheduledInject.objects.get(inject_id="INJ-01").state == state
+
+
+def test_unskip_refusals_persist_nothing(exercise, fiona, alice):
+    actions.do_skip_inject(fiona, "INJ-01")
+    assert refused(lambda: actions.do_unskip_inject(fiona, "NOPE")) == (
+        "invalid",
+        "inject: no inject 'NOPE' in this exercise's MSEL",
+    )
+    assert refused(lambda: actions.do_unskip_inject(alice, "INJ-01")) == (
+        "forbidden",
+        "msel.unskip: only a facilitator may do this",
+    )
+    assert ScheduledInject.objects.get(inject_id="INJ-01").state == "skipped"
+
+
+def test_unskip_changes_the_msel_row_in_the_transaction_of_its_event(exercise, fiona, monkeypatch):
+    from wargame.game.actions import injects
+
+    actions.do_skip_inject(fiona, "INJ-01")
+
+    def failing_append(*args, **kwargs):
+        raise RuntimeError("the append failed")
+
+    monkeypatch.setattr(injects, "append_event", failing_append)
+    with pytest.raises(RuntimeError):
+        actions.do_unskip_inject(fiona, "INJ-01")
+    assert ScheduledInject.objects.get(inject_id="INJ-01").state == "skipped"
+
+
 def test_edit_in_stride_changes_what_teams_get_and_keeps_the_original(exercise, fiona):
     edit = actions.do_edit_inject(fiona, "INJ-01", {"body": "Six cutters.", "to": ["JPN", "USA"]})
     assert edit.audience == "control"
@@ -175,6 +264,27 @@ def test_changing_compression_keeps_game_time_continuous(exercise, fiona):
     assert refused(lambda: actions.do_set_compression(fiona, 0)) == (
         "invalid",
         "compression: must be a number from 0.1 to 1440, got 0",
+    )
+
+
+def test_clock_refusals_say_in_words_what_the_exercise_is_doing(exercise, fiona):
+    actions.do_start_clock(fiona)
+    assert refused(lambda: actions.do_start_clock(fiona)) == (
+        "conflict",
+        "clock.start: the exercise is already running",
+    )
+    assert refused(lambda: actions.do_resume_clock(fiona)) == (
+        "conflict",
+        "clock.resume: the exercise is already running",
+    )
+    actions.do_pause_clock(fiona, "Lunch")
+    assert refused(lambda: actions.do_start_clock(fiona)) == (
+        "conflict",
+        "clock.start: the exercise is already paused",
+    )
+    assert refused(lambda: actions.do_pause_clock(fiona, "Again")) == (
+        "conflict",
+        "clock.pause: the exercise is already paused",
     )
 
 

@@ -25,6 +25,7 @@ def test_every_emitted_event_matches_its_schema_and_every_type_is_emitted(
     actions.do_edit_inject(fiona, "INJ-02", {"body": "Edited in stride"})
     actions.do_hold_inject(fiona, "INJ-03")
     actions.do_skip_inject(fiona, "INJ-03")
+    actions.do_unskip_inject(fiona, "INJ-03")
     actions.do_start_clock(fiona)
     actions.fire_due_injects(exercise.pk, now=timezone.now() + timedelta(minutes=5))
     actions.do_pause_clock(fiona, "Lunch", max_minutes=30, freeze_hotlines=True)

@@ -64,6 +64,7 @@ STEPPED = {
     "hotline.delay_set": lambda moves: st.builds(dict, hotline=hotline, minutes=st.integers(0, 90)),
     "msel.held": lambda moves: st.builds(dict, inject=st.sampled_from(("A", "B"))),
     "msel.skipped": lambda moves: st.builds(dict, inject=st.sampled_from(("A", "B"))),
+    "msel.unskipped": lambda moves: st.builds(dict, inject=st.sampled_from(("A", "B"))),
     "inject.delivered": lambda moves: st.builds(
         dict,
         to=st.just("all"),
@@ -166,6 +167,16 @@ def test_fold_runs_the_clock_with_compression_and_pauses():
     assert state["status"] == "running"
     assert clock.offset == 180  # 30 wall seconds x 6 before the pause
     assert clock.game_seconds(T0 + timedelta(seconds=110)) == 240
+
+
+def test_an_unskipped_inject_is_scheduled_again():
+    state = rules.fold(
+        [ev(1, "msel.held", 0, inject="A"), ev(2, "msel.skipped", 1, inject="A")], compression=6
+    )
+    assert rules.msel_state(state, "A") == "skipped"
+    state = rules.apply(state, ev(3, "msel.unskipped", 2, inject="A"))
+    assert rules.msel_state(state, "A") == "scheduled"
+    assert state["msel"] == rules.initial_state(6)["msel"]  # as if it had never been skipped
 
 
 def test_an_event_without_a_step_leaves_the_state_as_it_is():

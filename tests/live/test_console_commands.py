@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def setup_moves(exercise, fiona, bob):
     actions.do_start_clock(fiona)
+    actions.do_skip_inject(fiona, "INJ-01")
     move = actions.do_submit_move(bob, "Escort", "military")
     message = actions.do_send_hotline_message(bob, "acm", "hi")
     return move.seq, message.seq
@@ -22,6 +23,7 @@ COMMANDS = [
     ("msel.release", lambda m, h: {"inject": "INJ-03"}, "inject.delivered"),
     ("msel.hold", lambda m, h: {"inject": "INJ-02"}, "msel.held"),
     ("msel.skip", lambda m, h: {"inject": "INJ-02"}, "msel.skipped"),
+    ("msel.unskip", lambda m, h: {"inject": "INJ-01"}, "msel.unskipped"),
     ("msel.edit", lambda m, h: {"inject": "INJ-02", "title": "New title"}, "msel.edited"),
     (
         "clock.pause",
@@ -62,6 +64,7 @@ REFUSALS = [
         "inject: no inject 'NOPE' in this exercise's MSEL",
     ),
     ("msel.hold", {}, "invalid", "data.inject: required field is missing"),
+    ("msel.unskip", {"inject": "INJ-02"}, "conflict", "msel.unskip: inject INJ-02 is scheduled"),
     ("msel.edit", {"inject": "INJ-02", "title": 5}, "invalid", "data.title: must be text"),
     (
         "clock.pause",
@@ -73,7 +76,7 @@ REFUSALS = [
         "clock.resume",
         {},
         "conflict",
-        "clock.resume: the exercise is running; clock.resume needs it to be paused",
+        "clock.resume: the exercise is already running",
     ),
     (
         "clock.set_compression",

@@ -95,3 +95,9 @@ def test_a_fresh_pages_welcome_validates_against_the_published_schema(
         assert "recent" in welcome
         errors = [e.message for e in welcome_schema.iter_errors(welcome)]
         assert not errors, errors
+
+
+def test_every_event_type_has_a_renderer_in_the_browser():
+    render_js = (DOCS.parent / "static" / "js" / "render.js").read_text()
+    for name in EVENTS:
+        assert f'  "{name}": ' in render_js, f"no entry for {name} in render.js's RENDERERS"

@@ -183,6 +183,13 @@ PLAYER_REFUSALS = [
         "inject.send: not allowed for a player",
     ),
     (
+        "unskip",
+        json.dumps({"id": "u", "type": "msel.unskip", "data": {"inject": "INJ-01"}}),
+        "u",
+        "forbidden",
+        "msel.unskip: not allowed for a player",
+    ),
+    (
         "clock command",
         json.dumps({"id": "c", "type": "clock.start"}),
         "c",
@@ -256,7 +263,7 @@ FACILITATOR_REFUSALS = [
         "clock.pause",
         {"reason": "why"},
         "conflict",
-        "clock.pause: the exercise is setup; clock.pause needs it to be running",
+        "clock.pause: the exercise has not started yet",
     ),
     (
         "pause without a reason",
@@ -270,7 +277,7 @@ FACILITATOR_REFUSALS = [
         "clock.resume",
         {},
         "conflict",
-        "clock.resume: the exercise is setup; clock.resume needs it to be paused",
+        "clock.resume: the exercise has not started yet",
     ),
     (
         "facilitators do not submit moves",
@@ -300,7 +307,11 @@ async def test_facilitator_refusals(exercise, fiona_user, kind, data, code, mess
 async def test_observers_may_read_but_not_act(exercise, oscar):
     socket, welcome = await join(exercise.pk, await cookie_for(oscar.user))
     assert welcome["you"]["role"] == "observer"
-    for kind, data in (("clock.start", {}), ("hotline.send", {"hotline": "acm", "text": "x"})):
+    for kind, data in (
+        ("clock.start", {}),
+        ("msel.unskip", {"inject": "INJ-01"}),
+        ("hotline.send", {"hotline": "acm", "text": "x"}),
+    ):
         await socket.send("o", kind, data)
         assert (await socket.reply("o"))["code"] == "forbidden"
     await socket.close()

@@ -310,6 +310,20 @@ class MselSkipped(EventData):
         return _msel(state, event["data"]["inject"], "skipped")
 
 
+@event("msel.unskipped", audience=rule.CONTROL_ONLY)
+class MselUnskipped(EventData):
+    """A skipped inject is scheduled again: the clock releases it when it reaches its time, at
+    the next tick if that time has passed."""
+
+    inject: Ident
+
+    @staticmethod
+    def step(state: dict, event: dict) -> dict:
+        # Absent means scheduled (state.initial_state), as before it was skipped.
+        msel = {k: v for k, v in state["msel"].items() if k != event["data"]["inject"]}
+        return {**state, "msel": msel}
+
+
 class InjectText(Struct, forbid_unknown_fields=True, omit_defaults=True):
     title: Title | UnsetType = UNSET
     body: Text | UnsetType = UNSET

@@ -152,6 +152,17 @@ class MselSkipCommand(CommandData):
         return actions.do_skip_inject(seat, self.inject, client_id)
 
 
+@command("msel.unskip", roles=FACILITATOR, appends=("msel.unskipped",))
+class MselUnskipCommand(CommandData):
+    """Schedule a skipped inject again: the clock releases it when it reaches its time, at the
+    next tick if that time has passed."""
+
+    inject: Ident
+
+    def run(self, seat, client_id):
+        return actions.do_unskip_inject(seat, self.inject, client_id)
+
+
 @command("msel.edit", roles=FACILITATOR, appends=("msel.edited",))
 class MselEditCommand(CommandData):
     """Edit in stride an inject not yet released: at least one of `title`, `body`, `to`."""

@@ -26,6 +26,7 @@ from wargame.game.actions.injects import (
     do_release_inject,
     do_send_inject,
     do_skip_inject,
+    do_unskip_inject,
     fire_due_injects,
 )
 from wargame.game.actions.play import do_submit_move
@@ -67,6 +68,7 @@ __all__ = [
     "do_skip_inject",
     "do_start_clock",
     "do_submit_move",
+    "do_unskip_inject",
     "fire_due_injects",
     "still_seated",
     "tick_running_exercises",

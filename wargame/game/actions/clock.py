@@ -73,15 +73,21 @@ def do_set_compression(
     )
 
 
+# Why a clock command does not fit the exercise's status, in words for people (the console
+# shows them; the status names are in the protocol's welcome).
+_STATUS_WORDS = {
+    "setup": "has not started yet",
+    "running": "is already running",
+    "paused": "is already paused",
+}
+
+
 def _clock_event(participant, command, event_type, allowed_from, data, client_id) -> Event:
     require_facilitator(participant, command)
 
     def check(state: dict) -> None:
         if state["status"] not in allowed_from:
-            raise conflict(
-                f"{command}: the exercise is {state['status']}; "
-                f"{command} needs it to be {' or '.join(allowed_from)}"
-            )
+            raise conflict(f"{command}: the exercise {_STATUS_WORDS[state['status']]}")
 
     return append_by(participant, client_id, event_type, data, check=check)
 

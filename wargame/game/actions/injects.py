@@ -1,5 +1,5 @@
 """Injects: ad-hoc ones from the white cell, and the MSEL's scripted ones (released by the
-game clock or by hand, held, skipped, or edited in stride before release)."""
+game clock or by hand, held, skipped and unskipped, or edited in stride before release)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,15 @@ def do_hold_inject(participant: Participant, inject: str, client_id: str | None 
 def do_skip_inject(participant: Participant, inject: str, client_id: str | None = None):
     return _change_state(
         participant, "msel.skip", "msel.skipped", inject, NOT_YET_RELEASED, S.SKIPPED, client_id
+    )
+
+
+def do_unskip_inject(participant: Participant, inject: str, client_id: str | None = None):
+    """Undo a skip: the inject is scheduled again. The clock's next tick releases it if its
+    time has passed (a facilitator who unskips a past-due inject usually wants it now); to keep
+    it back, pause, unskip and hold it (nothing fires during a pause)."""
+    return _change_state(
+        participant, "msel.unskip", "msel.unskipped", inject, (S.SKIPPED,), S.SCHEDULED, client_id
     )
 
 
