@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import yaml
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +47,25 @@ def child_env(**extra: str) -> dict:
 
 
 @contextlib.contextmanager
-def running(args: list[str], env: dict, *, port: int | None = None, timeout: float = 30):
-    """Run a child process; with `port`, wait until it accepts connections."""
+def running(
+    args: list[str],
+    env: dict,
+    *,
+    port: int | None = None,
+    timeout: float = 30,
+    own_group: bool = False,
+):
+    """Run a child process; with `port`, wait until it accepts connections. With `own_group`
+    it leads a process group of its own, which `kill_group` kills with its children."""
     log = open(ROOT / f".test-proc-{os.getpid()}-{time.monotonic_ns()}.log", "w+")  # noqa: SIM115
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        args,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=own_group,
+    )
     try:
         if port is not None:
             deadline = time.monotonic() + timeout
@@ -74,6 +91,26 @@ def running(args: list[str], env: dict, *, port: int | None = None, timeout: flo
             proc.wait()
         log.close()
         Path(log.name).unlink(missing_ok=True)
+
+
+def kill_group(proc) -> None:
+    """SIGKILL a child started with own_group and every process of its group, as `docker kill`
+    kills a container (a Celery worker's prefork pool with it)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def compose_command(service: str, **options: str) -> list[str]:
+    """docker-compose.yml's command for `service` run with this interpreter; `options` replace
+    the values of its options (schedule="/tmp/x" for --schedule)."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    args = list(compose["services"][service]["command"])
+    assert args[:2] == ["python", "-m"], args
+    args[0] = sys.executable
+    for name, value in options.items():
+        args[args.index(f"--{name}") + 1] = value
+    return args
 
 
 def uvicorn(port: int, env: dict):

@@ -14,7 +14,14 @@ import pytest
 import websockets
 
 from tests.live.helpers import player_cookie
-from tests.processes import child_env, free_port, running, uvicorn
+from tests.processes import (
+    child_env,
+    compose_command,
+    free_port,
+    kill_group,
+    running,
+    uvicorn,
+)
 from wargame.game import actions
 from wargame.game.models import Event, Participant
 from wargame.scenarios.snapshots import snapshot_file
@@ -200,3 +207,49 @@ def test_celery_beat_and_worker_fire_a_scheduled_inject_exactly_once(redis_url, 
             time.sleep(0.25)
         time.sleep(3)  # a few more ticks: nothing may fire twice
     assert [e.data["msel_id"] for e in delivered] == ["INJ-01"]
+
+
+def wait_until(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout:.0f} s")
+        time.sleep(0.05)
+
+
+def test_a_killed_worker_fires_the_injects_due_meanwhile_within_3_s_of_coming_back(
+    private_redis, tmp_path, fiona
+):
+    """docker-compose.yml's worker and beat. The worker is SIGKILLed (with its pool, as
+    `docker kill` does) and stays down while an inject comes due and beat queues ticks; started
+    again, it fires the inject within 3 s, once, and discards the ticks that expired."""
+    fast = Path(__file__).parent.parent / "fixtures" / "mini.yaml"
+    text = (
+        fast.read_text().replace('at: "0:10"', 'at: "0:01"').replace("id: mini-crisis", "id: fast")
+    )
+    path = tmp_path / "fast.yaml"
+    path.write_text(text)
+    exercise = actions.do_create_exercise(snapshot_file(path), "Celery restart")
+    facilitator = Participant.objects.create(
+        exercise=exercise, role="facilitator", user=fiona.user, name="Fiona"
+    )
+    env = child_env(REDIS_URL=private_redis.url)
+    worker = compose_command("worker")
+    beat = compose_command("beat", schedule=str(tmp_path / "beat-schedule"))
+    delivered = Event.objects.filter(exercise=exercise, type="inject.delivered")
+    with running(beat, env):
+        with running(worker, env, own_group=True) as first:
+            wait_until(lambda: " ready." in first.output(), 30, "the worker started")
+            kill_group(first)
+        actions.do_start_clock(facilitator)  # INJ-01 is due 1 wall second later (x60)
+        time.sleep(6)  # beat queues six ticks meanwhile; the first ones expire (expires=5)
+        assert not delivered.exists()
+        with running(worker, env, own_group=True) as second:
+            back = time.time()
+            wait_until(delivered.exists, 15, "the due inject fired after the restart")
+            time.sleep(1.5)  # more ticks: nothing may fire twice
+            output = second.output()
+    took = delivered.get().at.timestamp() - back
+    assert took < 3, f"INJ-01 fired {took:.2f} s after the worker was started again"
+    assert [e.data["msel_id"] for e in delivered] == ["INJ-01"]
+    assert "Discarding revoked task: wargame.game.tasks.tick_running_exercises" in output, output
