@@ -54,6 +54,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import database  # noqa: E402 - bench/database.py, importable once bench/ is on the path
+
 TICK = "wargame.game.tasks.tick_running_exercises"
 SCENARIO = """\
 format: 1
@@ -133,7 +135,7 @@ def main() -> None:
     postgres = url.startswith("postgres")
     redis = None
     if postgres:
-        _recreate(url)
+        database.recreate(url)
     try:
         if args.redis_url:
             redis_url = args.redis_url
@@ -171,7 +173,7 @@ def main() -> None:
             redis.kill()
             redis.wait()
         if postgres:
-            _drop(url)
+            database.drop(url)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -353,31 +355,6 @@ def _redis_client(url: str):
     import redis
 
     return redis.Redis.from_url(url)
-
-
-def _admin_dsn(url: str) -> tuple[str, str]:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    host, port, user = parts.hostname or "127.0.0.1", parts.port or 5432, parts.username
-    return f"host={host} port={port} user={user or 'postgres'} dbname=postgres", parts.path[1:]
-
-
-def _recreate(url: str) -> None:
-    import psycopg
-
-    dsn, name = _admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop(url: str) -> None:
-    import psycopg
-
-    dsn, name = _admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

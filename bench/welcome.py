@@ -41,6 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import database  # noqa: E402 - bench/database.py, importable once bench/ is on the path
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,7 +62,7 @@ def main() -> None:
     os.environ.pop("REDIS_URL", None)  # the in-memory layer: this measures the database
     postgres = url.startswith("postgres")
     if postgres:
-        _recreate(url)
+        database.recreate(url)
     try:
         import django
 
@@ -75,7 +77,7 @@ def main() -> None:
 
         connections.close_all()
         if postgres:
-            _drop(url)
+            database.drop(url)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -178,29 +180,6 @@ def _last_seq(exercise_id: int) -> int:
     from wargame.game.models import Exercise
 
     return Exercise.objects.values_list("last_seq", flat=True).get(pk=exercise_id)
-
-
-def _admin_dsn(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    host, port, user = parts.hostname or "127.0.0.1", parts.port or 5432, parts.username
-    return f"host={host} port={port} user={user or 'postgres'} dbname=postgres", parts.path[1:]
-
-
-def _recreate(url: str) -> None:
-    import psycopg
-
-    dsn, name = _admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def _drop(url: str) -> None:
-    import psycopg
-
-    dsn, name = _admin_dsn(url)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _redact(url: str) -> str:

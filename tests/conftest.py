@@ -124,5 +124,24 @@ def carol(teams):
     return do_join_team(teams["CHN"], "Carol")
 
 
+def fast_clock_exercise(tmp_path: Path, user, name: str):
+    """An exercise of the small scenario whose first inject (INJ-01) is due one game minute
+    after the start (one wall second at x60), with `user` seated as its facilitator; the
+    clock is not started. For the tests of what fires it: the in-process clock, Celery."""
+    text = (
+        (FIXTURES / "mini.yaml")
+        .read_text()
+        .replace('at: "0:10"', 'at: "0:01"')
+        .replace("id: mini-crisis", "id: fast")
+    )
+    path = tmp_path / "fast.yaml"
+    path.write_text(text)
+    exercise = do_create_exercise(snapshot_file(path), name)
+    facilitator = Participant.objects.create(
+        exercise=exercise, role="facilitator", user=user, name=user.get_username()
+    )
+    return exercise, facilitator
+
+
 def on_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

@@ -10,6 +10,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_python(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    """`python <args>` in the project's directory with exactly `env`, its output captured."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
+    )
+
+
 def settings_with(**env):
     clean = without_settings_env(**env)
     code = (
@@ -20,14 +27,7 @@ def settings_with(**env):
         "s.CACHES['default']['BACKEND'].rsplit('.', 1)[1], s.GAME_CLOCK, s.DEBUG, "
         "','.join(s.ALLOWED_HOSTS), hasattr(s, 'CHANNEL_LAYERS'))"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "wargame.settings"},
-    )
+    return run_python(["-c", code], {**clean, "DJANGO_SETTINGS_MODULE": "wargame.settings"})
 
 
 def test_nothing_set_but_debug_is_the_embedded_default():
@@ -119,9 +119,7 @@ def test_redis_prefix_separates_deployments_sharing_one_redis():
         "REDIS_URL": "redis://redis:6379/0",
         "REDIS_PREFIX": "seminar-b",
     }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, env=env
-    )
+    result = run_python(["-c", code], env)
     assert result.stdout.split() == ["seminar-b:exercise:7", "seminar-b"], result.stderr
 
 
@@ -136,14 +134,7 @@ def without_settings_env(**env):
 
 def test_servers_refuse_to_start_without_a_secret_key_when_debug_is_off():
     env = without_settings_env(DJANGO_SETTINGS_MODULE="wargame.settings")
-    asgi = subprocess.run(
-        [sys.executable, "-c", "import wargame.asgi"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    asgi = run_python(["-c", "import wargame.asgi"], env)
     assert asgi.returncode != 0
     assert asgi.stderr.strip().splitlines()[-1] == (
         "django.core.exceptions.ImproperlyConfigured: SECRET_KEY is required when DEBUG is off: "
@@ -152,23 +143,12 @@ def test_servers_refuse_to_start_without_a_secret_key_when_debug_is_off():
 
 
 def test_management_commands_need_no_secret_and_report_bad_values_in_one_line():
-    ok = subprocess.run(
-        [sys.executable, "manage.py", "validate_scenario", "scenarios/senkaku-gray-zone.yaml"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=without_settings_env(),
+    ok = run_python(
+        ["manage.py", "validate_scenario", "scenarios/senkaku-gray-zone.yaml"],
+        without_settings_env(),
     )
     assert ok.returncode == 0, ok.stderr
-    bad = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=without_settings_env(DEBUG="maybe"),
-    )
+    bad = run_python(["manage.py", "check"], without_settings_env(DEBUG="maybe"))
     assert bad.returncode == 1
     assert bad.stderr == (
         "configuration error: DEBUG='maybe' is not a boolean: use one of 1, on, true, yes "
@@ -184,23 +164,9 @@ def test_the_documented_production_settings_pass_the_deploy_check():
         HTTPS="1",
         DJANGO_SETTINGS_MODULE="wargame.settings",
     )
-    checked = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
+    checked = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "System check identified no issues" in checked.stdout
-    plain = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**env, "HTTPS": "0"},
-    )
+    plain = run_python(["manage.py", "check", "--deploy"], {**env, "HTTPS": "0"})
     for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
         assert warning in plain.stderr + plain.stdout, warning  # without HTTPS=1 it says so

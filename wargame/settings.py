@@ -113,7 +113,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "wargame.control.views.locked_out"  # says how long to wait, in minutes
 AXES_VERBOSE = False  # no banner on every manage.py command; lockouts are still logged
 
 # Content-Security-Policy (django-csp) on every response: scripts, styles and connections from

@@ -19,6 +19,8 @@ def test_wrong_passwords_lock_out_that_username_from_that_address_only(fiona_use
     locked = login(room, "fiona", "wrong")
     assert locked.status_code == 429
     assert b"Too many wrong passwords" in locked.content
+    assert b"had 3 wrong passwords in a row" in locked.content
+    assert b"Wait 15 minutes and try again" in locked.content  # LOGIN_LOCKOUT_MINUTES, in words
     # Locked even with the right password, and on the admin's login too.
     assert login(room, "fiona", "pw-fiona-1234").status_code == 429
     admin = room.post("/admin/login/", {"username": "fiona", "password": "pw-fiona-1234"})

@@ -8,11 +8,11 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 import websockets
 
+from tests.conftest import fast_clock_exercise
 from tests.live.helpers import player_cookie
 from tests.processes import (
     child_env,
@@ -23,8 +23,7 @@ from tests.processes import (
     uvicorn,
 )
 from wargame.game import actions
-from wargame.game.models import Event, Participant
-from wargame.scenarios.snapshots import snapshot_file
+from wargame.game.models import Event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -171,16 +170,7 @@ def test_no_client_notices_a_redis_restart_beyond_a_delay(private_redis, exercis
 
 
 def test_celery_beat_and_worker_fire_a_scheduled_inject_exactly_once(redis_url, tmp_path, fiona):
-    fast = Path(__file__).parent.parent / "fixtures" / "mini.yaml"
-    text = (
-        fast.read_text().replace('at: "0:10"', 'at: "0:01"').replace("id: mini-crisis", "id: fast")
-    )
-    path = tmp_path / "fast.yaml"
-    path.write_text(text)
-    exercise = actions.do_create_exercise(snapshot_file(path), "Celery clock")
-    facilitator = Participant.objects.create(
-        exercise=exercise, role="facilitator", user=fiona.user, name="Fiona"
-    )
+    exercise, facilitator = fast_clock_exercise(tmp_path, fiona.user, "Celery clock")
     actions.do_start_clock(facilitator)  # INJ-01 is due 1 wall second later (x60)
 
     env = child_env(REDIS_URL=redis_url, REDIS_PREFIX=f"wargame-test-{uuid.uuid4().hex}")
@@ -223,16 +213,7 @@ def test_a_killed_worker_fires_the_injects_due_meanwhile_within_3_s_of_coming_ba
     """docker-compose.yml's worker and beat. The worker is SIGKILLed (with its pool, as
     `docker kill` does) and stays down while an inject comes due and beat queues ticks; started
     again, it fires the inject within 3 s, once, and discards the ticks that expired."""
-    fast = Path(__file__).parent.parent / "fixtures" / "mini.yaml"
-    text = (
-        fast.read_text().replace('at: "0:10"', 'at: "0:01"').replace("id: mini-crisis", "id: fast")
-    )
-    path = tmp_path / "fast.yaml"
-    path.write_text(text)
-    exercise = actions.do_create_exercise(snapshot_file(path), "Celery restart")
-    facilitator = Participant.objects.create(
-        exercise=exercise, role="facilitator", user=fiona.user, name="Fiona"
-    )
+    exercise, facilitator = fast_clock_exercise(tmp_path, fiona.user, "Celery restart")
     env = child_env(REDIS_URL=private_redis.url)
     worker = compose_command("worker")
     beat = compose_command("beat", schedule=str(tmp_path / "beat-schedule"))

@@ -5,6 +5,7 @@ import io
 
 import segno
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -126,3 +127,11 @@ def team_qr(request, exercise_id: int, team_code: str):
     svg = io.BytesIO()
     segno.make(url, error="m").save(svg, kind="svg", scale=5, border=2, title=f"Join {team.name}")
     return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
+
+
+def locked_out(request, response, credentials):
+    """django-axes' answer to a locked-out login (AXES_LOCKOUT_CALLABLE): the page says how
+    many minutes to wait, in words (axes' own context has it as ISO 8601, "PT15M")."""
+    minutes = round(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
+    context = {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT}
+    return render(request, "registration/locked_out.html", context, status=429)

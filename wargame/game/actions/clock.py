@@ -87,7 +87,8 @@ def _clock_event(participant, command, event_type, allowed_from, data, client_id
 
     def check(state: dict) -> None:
         if state["status"] not in allowed_from:
-            raise conflict(f"{command}: the exercise {_STATUS_WORDS[state['status']]}")
+            status = state["status"]
+            raise conflict(f"{command}: the exercise {_STATUS_WORDS.get(status, f'is {status}')}")
 
     return append_by(participant, client_id, event_type, data, check=check)
 
